@@ -1,0 +1,3 @@
+let configSuite = BenchmarkSuite(name: "config") {
+    print("(no workloads yet)")
+}

@@ -1,0 +1,3 @@
+let detectSuite = BenchmarkSuite(name: "detect") {
+    print("(no workloads yet)")
+}

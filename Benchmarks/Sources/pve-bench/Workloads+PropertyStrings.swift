@@ -1,0 +1,3 @@
+let propertyStringSuite = BenchmarkSuite(name: "propstr") {
+    print("(no workloads yet)")
+}

@@ -1,0 +1,3 @@
+let runtimeSuite = BenchmarkSuite(name: "runtime") {
+    print("(no workloads yet)")
+}

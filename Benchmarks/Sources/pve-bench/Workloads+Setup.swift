@@ -1,0 +1,3 @@
+let setupSuite = BenchmarkSuite(name: "setup") {
+    print("(no workloads yet)")
+}

@@ -1,0 +1,1 @@
+// The guest setup engine lives in this module (issue: guest setup engine).

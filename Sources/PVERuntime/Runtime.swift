@@ -1,0 +1,1 @@
+// The LXC runtime adapter lives in this module (issue: runtime adapter).

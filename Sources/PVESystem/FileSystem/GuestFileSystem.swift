@@ -1,0 +1,115 @@
+/// The only way any code in this package reads or writes inside a container's root file system.
+///
+/// Paths are *guest paths*: absolute paths as the guest sees them (`/etc/hostname`). An
+/// implementation resolves them inside its root and never touches anything outside it, whatever
+/// symlinks the (untrusted) guest has planted. Two implementations exist:
+/// - `RootFS` (this module): the real, rooted, symlink-safe, atomic implementation.
+/// - `InMemoryFileSystem` (test support): a dictionary-backed tree for fast unit tests.
+///
+/// Proxmox counterpart: the `ct_*` helpers of `PVE::LXC::Setup::Base`, which run inside a
+/// forked, chrooted child (`protected_call`).
+public protocol GuestFileSystem: Sendable {
+    /// Metadata of the object at `path`; `nil` when nothing exists there.
+    /// - Parameter followSymlinks: whether a final symlink is followed (inside the root).
+    func info(_ path: String, followSymlinks: Bool) throws(FileError) -> FileInfo?
+
+    /// The whole content of the regular file at `path` (final symlinks followed inside the root).
+    /// Throws `.notFound` when it does not exist, `.notRegularFile` for FIFOs, sockets, devices and
+    /// directories (never blocks), `.tooLarge` past `limit` bytes.
+    func read(_ path: String, limit: Int) throws(FileError) -> [UInt8]
+
+    /// Replaces (or creates) the regular file at `path` atomically: temporary file in the same
+    /// directory, full write, fsync, rename. A replaced file keeps its mode and owner unless
+    /// `options` says otherwise; a new file gets `options.mode` (default 0644) and `options.owner`.
+    /// A final symlink at `path` is replaced by the file, never followed.
+    func write(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError)
+
+    /// Target of the symlink at `path`, as stored (not resolved).
+    func readLink(_ path: String) throws(FileError) -> String
+
+    /// Creates a symlink at `path` pointing to `target` (stored as given).
+    func symlink(_ path: String, target: String) throws(FileError)
+
+    /// Creates one directory. Throws `.exists` if something is already there.
+    func makeDirectory(_ path: String, mode: UInt32, owner: FileOwner?) throws(FileError)
+
+    /// Removes a file or symlink (not a directory). Throws `.notFound` if absent.
+    func unlink(_ path: String) throws(FileError)
+
+    /// Renames inside the root.
+    func rename(_ from: String, to: String) throws(FileError)
+
+    /// Names in a directory, sorted byte-wise, without `.` and `..`.
+    func list(_ path: String) throws(FileError) -> [String]
+
+    /// Changes the owner of the object at `path` (not following a final symlink).
+    func changeOwner(_ path: String, to owner: FileOwner) throws(FileError)
+
+    /// Changes the permission bits of the object at `path` (following a final symlink inside the root).
+    func changeMode(_ path: String, to mode: UInt32) throws(FileError)
+}
+
+/// The kind of file-system object.
+public enum FileKind: Sendable, Hashable {
+    case regular, directory, symlink, fifo, socket, characterDevice, blockDevice, unknown
+}
+
+/// Owner and group ids.
+public struct FileOwner: Sendable, Hashable, CustomStringConvertible {
+    public var uid: UInt32
+    public var gid: UInt32
+    public init(uid: UInt32, gid: UInt32) {
+        self.uid = uid
+        self.gid = gid
+    }
+    public static let root = FileOwner(uid: 0, gid: 0)
+    public var description: String { "\(uid):\(gid)" }
+}
+
+/// What `GuestFileSystem.info` reports.
+public struct FileInfo: Sendable, Hashable {
+    public var kind: FileKind
+    /// Permission bits only (`0o7777` mask).
+    public var mode: UInt32
+    public var owner: FileOwner
+    public var size: Int
+    public init(kind: FileKind, mode: UInt32, owner: FileOwner, size: Int) {
+        self.kind = kind
+        self.mode = mode
+        self.owner = owner
+        self.size = size
+    }
+    public var isExecutable: Bool { kind == .regular && mode & 0o111 != 0 }
+}
+
+/// How `GuestFileSystem.write` treats mode and owner.
+public struct WriteOptions: Sendable, Hashable {
+    /// Mode for a new file, or for a replaced file when `forceMode` is set.
+    public var mode: UInt32
+    /// Owner for a new file (`nil`: the writing process's ids), or for a replaced file when `forceOwner` is set.
+    public var owner: FileOwner?
+    public var forceMode: Bool
+    public var forceOwner: Bool
+    public init(mode: UInt32 = 0o644, owner: FileOwner? = nil, forceMode: Bool = false, forceOwner: Bool = false) {
+        self.mode = mode
+        self.owner = owner
+        self.forceMode = forceMode
+        self.forceOwner = forceOwner
+    }
+}
+
+extension GuestFileSystem {
+    /// `true` if anything (also a dangling symlink) exists at `path`.
+    public func exists(_ path: String) throws(FileError) -> Bool {
+        try info(path, followSymlinks: false) != nil
+    }
+
+    /// Reads the file if it exists; `nil` when absent.
+    public func readIfExists(_ path: String, limit: Int = 16 << 20) throws(FileError) -> [UInt8]? {
+        do {
+            return try read(path, limit: limit)
+        } catch let error where error.code == .notFound {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,8 @@
+import Testing
+@testable import PVESystem
+
+@Suite struct PVESystemSmokeTests {
+    @Test func moduleLinks() {
+        #expect(Bool(true))
+    }
+}

@@ -1,0 +1,286 @@
+public import PVESystem
+import Synchronization
+
+/// A dictionary-backed `GuestFileSystem` for fast unit tests.
+///
+/// Symlinks are resolved inside the tree the way `RootFS` resolves them (absolute targets
+/// re-anchored at the root, `..` clamped at the root, at most 40 hops). Writes can be made to fail
+/// with `failWrites(matching:)` to test fault handling.
+public final class InMemoryFileSystem: GuestFileSystem, Sendable {
+    public enum Node: Sendable, Hashable {
+        case file([UInt8], mode: UInt32, owner: FileOwner)
+        case directory(mode: UInt32, owner: FileOwner)
+        case symlink(String)
+        case fifo
+    }
+
+    private let state: Mutex<State>
+    private struct State {
+        var nodes: [String: Node] = ["/": .directory(mode: 0o755, owner: .root)]
+        var failingWrites: Set<String> = []
+    }
+
+    public init() { state = Mutex(State()) }
+
+    /// Builds a tree from `path: content` pairs; parent directories are created.
+    public convenience init(files: [String: String]) {
+        self.init()
+        for (path, content) in files { addFile(path, content) }
+    }
+
+    // MARK: - Test set-up
+
+    public func addFile(_ path: String, _ content: String, mode: UInt32 = 0o644, owner: FileOwner = .root) {
+        addNode(path, .file(Array(content.utf8), mode: mode, owner: owner))
+    }
+
+    public func addNode(_ path: String, _ node: Node) {
+        let p = Self.normalize(path)
+        state.withLock { s in
+            var parent = Self.parent(of: p)
+            var missing: [String] = []
+            while s.nodes[parent] == nil {
+                missing.append(parent)
+                parent = Self.parent(of: parent)
+            }
+            for dir in missing { s.nodes[dir] = .directory(mode: 0o755, owner: .root) }
+            s.nodes[p] = node
+        }
+    }
+
+    /// Makes every later write to `path` fail midway with an I/O error.
+    public func failWrites(to path: String) {
+        let p = Self.normalize(path)
+        _ = state.withLock { $0.failingWrites.insert(p) }
+    }
+
+    /// The raw node stored at `path` (no symlink resolution).
+    public func node(_ path: String) -> Node? {
+        let p = Self.normalize(path)
+        return state.withLock { $0.nodes[p] }
+    }
+
+    /// Content of a regular file as a string (no symlink resolution), for assertions.
+    public func contents(_ path: String) -> String? {
+        guard case .file(let bytes, _, _)? = node(path) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Every path in the tree, sorted.
+    public var allPaths: [String] { state.withLock { $0.nodes.keys.sorted() } }
+
+    // MARK: - Path handling
+
+    static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(c)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), path != "/" else { return "/" }
+        let p = String(path[..<slash])
+        return p.isEmpty ? "/" : p
+    }
+
+    static func name(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// Resolves symlinks in every component but (optionally) the last; returns the normalized physical path.
+    private func resolve(_ s: State, _ path: String, followLast: Bool, op: String) throws(FileError) -> String {
+        var hops = 0
+        var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        pending.reverse()
+        var current: [String] = []
+        while let c = pending.popLast() {
+            if c == "." { continue }
+            if c == ".." {
+                if !current.isEmpty { current.removeLast() }
+                continue
+            }
+            let candidate = "/" + (current + [c]).joined(separator: "/")
+            let isLast = pending.isEmpty
+            if case .symlink(let target)? = s.nodes[candidate], !isLast || followLast {
+                hops += 1
+                if hops > 40 {
+                    throw FileError(code: .symlinkLoop, path: path, operation: op, reason: "too many levels of symbolic links")
+                }
+                if target.hasPrefix("/") { current = [] }
+                let more = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+                pending.append(contentsOf: more.reversed())
+                continue
+            }
+            if !isLast, let node = s.nodes[candidate] {
+                if case .directory = node {} else {
+                    throw FileError(code: .notDirectory, path: path, operation: op, reason: "not a directory")
+                }
+            }
+            current.append(c)
+        }
+        return "/" + current.joined(separator: "/")
+    }
+
+    // MARK: - GuestFileSystem
+
+    public func info(_ path: String, followSymlinks: Bool) throws(FileError) -> FileInfo? {
+        try state.withLock { (s: inout State) throws(FileError) -> FileInfo? in
+            let p = try resolve(s, path, followLast: followSymlinks, op: "stat")
+            guard let node = s.nodes[p] else { return nil }
+            switch node {
+            case .file(let b, let mode, let owner): return FileInfo(kind: .regular, mode: mode, owner: owner, size: b.count)
+            case .directory(let mode, let owner): return FileInfo(kind: .directory, mode: mode, owner: owner, size: 0)
+            case .symlink(let t): return FileInfo(kind: .symlink, mode: 0o777, owner: .root, size: t.utf8.count)
+            case .fifo: return FileInfo(kind: .fifo, mode: 0o644, owner: .root, size: 0)
+            }
+        }
+    }
+
+    public func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
+        try state.withLock { (s: inout State) throws(FileError) -> [UInt8] in
+            let p = try resolve(s, path, followLast: true, op: "read")
+            switch s.nodes[p] {
+            case nil: throw FileError(code: .notFound, path: path, operation: "read", reason: "no such file or directory")
+            case .file(let b, _, _)?:
+                if b.count > limit {
+                    throw FileError(code: .tooLarge, path: path, operation: "read", reason: "file is larger than \(limit) bytes")
+                }
+                return b
+            case .directory?: throw FileError(code: .isDirectory, path: path, operation: "read", reason: "is a directory")
+            default: throw FileError(code: .notRegularFile, path: path, operation: "read", reason: "not a regular file")
+            }
+        }
+    }
+
+    public func write(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let dir = try resolve(s, Self.parent(of: Self.normalize(path)), followLast: true, op: "write")
+            guard case .directory? = s.nodes[dir] else {
+                throw FileError(code: .notFound, path: path, operation: "write", reason: "parent directory does not exist")
+            }
+            let p = dir == "/" ? "/" + Self.name(of: Self.normalize(path)) : dir + "/" + Self.name(of: Self.normalize(path))
+            if s.failingWrites.contains(p) || s.failingWrites.contains(Self.normalize(path)) {
+                throw FileError(code: .system, path: path, operation: "write", errno: 5, reason: "input/output error (injected)")
+            }
+            var mode = options.mode
+            var owner = options.owner ?? .root
+            switch s.nodes[p] {
+            case .file(_, let m, let o)?:
+                if !options.forceMode { mode = m }
+                if !options.forceOwner { owner = o }
+            case .directory?:
+                throw FileError(code: .isDirectory, path: path, operation: "write", reason: "is a directory")
+            default: break
+            }
+            s.nodes[p] = .file(bytes, mode: mode, owner: owner)
+        }
+    }
+
+    public func readLink(_ path: String) throws(FileError) -> String {
+        try state.withLock { (s: inout State) throws(FileError) -> String in
+            let p = try resolve(s, path, followLast: false, op: "readlink")
+            guard case .symlink(let t)? = s.nodes[p] else {
+                throw FileError(code: .invalidPath, path: path, operation: "readlink", reason: "not a symbolic link")
+            }
+            return t
+        }
+    }
+
+    public func symlink(_ path: String, target: String) throws(FileError) {
+        try create(path, .symlink(target), op: "symlink")
+    }
+
+    public func makeDirectory(_ path: String, mode: UInt32, owner: FileOwner?) throws(FileError) {
+        try create(path, .directory(mode: mode, owner: owner ?? .root), op: "mkdir")
+    }
+
+    private func create(_ path: String, _ node: Node, op: String) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolve(s, path, followLast: false, op: op)
+            guard case .directory? = s.nodes[Self.parent(of: p)] else {
+                throw FileError(code: .notFound, path: path, operation: op, reason: "parent directory does not exist")
+            }
+            if s.nodes[p] != nil { throw FileError(code: .exists, path: path, operation: op, reason: "file exists") }
+            s.nodes[p] = node
+        }
+    }
+
+    public func unlink(_ path: String) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolve(s, path, followLast: false, op: "unlink")
+            switch s.nodes[p] {
+            case nil: throw FileError(code: .notFound, path: path, operation: "unlink", reason: "no such file or directory")
+            case .directory?: throw FileError(code: .isDirectory, path: path, operation: "unlink", reason: "is a directory")
+            default: s.nodes[p] = nil
+            }
+        }
+    }
+
+    public func rename(_ from: String, to: String) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let a = try resolve(s, from, followLast: false, op: "rename")
+            let b = try resolve(s, to, followLast: false, op: "rename")
+            guard let node = s.nodes[a] else {
+                throw FileError(code: .notFound, path: from, operation: "rename", reason: "no such file or directory")
+            }
+            let prefix = a + "/"
+            for key in s.nodes.keys where key.hasPrefix(prefix) {
+                s.nodes[b + "/" + key.dropFirst(prefix.count)] = s.nodes[key]
+                s.nodes[key] = nil
+            }
+            s.nodes[a] = nil
+            s.nodes[b] = node
+        }
+    }
+
+    public func list(_ path: String) throws(FileError) -> [String] {
+        try state.withLock { (s: inout State) throws(FileError) -> [String] in
+            let p = try resolve(s, path, followLast: true, op: "list")
+            guard case .directory? = s.nodes[p] else {
+                throw FileError(code: .notDirectory, path: path, operation: "list", reason: "not a directory")
+            }
+            let prefix = p == "/" ? "/" : p + "/"
+            return s.nodes.keys.filter { $0 != p && $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }
+                .map { String($0.dropFirst(prefix.count)) }
+                .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        }
+    }
+
+    public func changeOwner(_ path: String, to owner: FileOwner) throws(FileError) {
+        try update(path, followLast: false, op: "chown") { node in
+            switch node {
+            case .file(let b, let m, _): return .file(b, mode: m, owner: owner)
+            case .directory(let m, _): return .directory(mode: m, owner: owner)
+            default: return node
+            }
+        }
+    }
+
+    public func changeMode(_ path: String, to mode: UInt32) throws(FileError) {
+        try update(path, followLast: true, op: "chmod") { node in
+            switch node {
+            case .file(let b, _, let o): return .file(b, mode: mode, owner: o)
+            case .directory(_, let o): return .directory(mode: mode, owner: o)
+            default: return node
+            }
+        }
+    }
+
+    private func update(_ path: String, followLast: Bool, op: String, _ change: (Node) -> Node) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolve(s, path, followLast: followLast, op: op)
+            guard let node = s.nodes[p] else {
+                throw FileError(code: .notFound, path: path, operation: op, reason: "no such file or directory")
+            }
+            s.nodes[p] = change(node)
+        }
+    }
+}
