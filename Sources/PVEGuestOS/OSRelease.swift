@@ -32,6 +32,9 @@ public struct OSRelease: Sendable, Hashable {
     /// The last assignment to `name`.
     public func entry(_ name: String) -> Entry? { entries.last { $0.name == name } }
 
+    /// `(name, value)` of every assignment in file order (duplicates kept).
+    public var assignments: [(name: String, value: String)] { entries.map { ($0.name, $0.value) } }
+
     /// Every variable with its final value.
     public var values: [String: String] {
         var out: [String: String] = [:]
