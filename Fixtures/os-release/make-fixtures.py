@@ -245,6 +245,27 @@ case("arch-nixos-shebang", {"etc/os-release": osr("ID=nixos"),
 case("arch-nixos-no-shebang", {"etc/os-release": osr("ID=nixos"), "sbin/init": "exec systemd\n"},
      ["type: nixos", "version: ", "arch-error: could not find a shell"])
 
+# --- odd objects where files belong (what Perl does with them) ---------------------------------
+case("debian-version-is-directory", {"etc/os-release": osr("ID=debian"), "etc/debian_version/.keep": ""},
+     ["type: debian", "error: unable to read version info"])
+case("ubuntu-lsb-release-is-directory", {"etc/os-release": osr("ID=ubuntu"), "etc/lsb-release/.keep": ""},
+     ["type: ubuntu", "error: unable to read file '/etc/lsb-release' - Is a directory"])
+case("os-release-is-directory", {"etc/os-release/.keep": "", "usr/lib/os-release": osr("ID=alpine")},
+     ["type: alpine", "version: "])
+case("arch-empty-shell", dict(A, **{"bin/sh": ""}), ["type: archlinux", "version: ", "arch-error: read failed: "])
+case("arch-shell-is-directory", dict(A, **{"bin/sh/.keep": ""}),
+     ["type: archlinux", "version: ", "arch-error: read failed: Is a directory"])
+case("arch-nixos-empty-shebang", {"etc/os-release": osr("ID=nixos"), "sbin/init": "#!\n"},
+     ["type: nixos", "version: ", "arch-error: open '' failed: No such file or directory"])
+case("arch-nixos-relative-interpreter", {"etc/os-release": osr("ID=nixos"), "sbin/init": "#!relative/sh -e\n",
+     "relative/sh": elf(0x3E)}, ["type: nixos", "version: ", "arch: amd64"])
+# Symlinks are resolved inside the guest: Proxmox's host-side `-f "$rootdir/etc/alpine-release"`
+# would follow this absolute link to the HOST's /etc/hostname (deliberate difference, see README).
+case("link-resolved-inside-guest", {"etc/alpine-release": ("link", "/etc/hostname")},
+     ["warning: " + UNKNOWN_FALLBACK, "type: unmanaged", "version: "])
+case("os-release-self-loop", {"etc/os-release": ("link", "/etc/os-release"), "usr/lib/os-release": osr("ID=debian"),
+     "etc/debian_version": "11.2\n"}, ["type: debian", "version: 11"])
+
 def build():
     if os.path.exists(OUT):
         shutil.rmtree(OUT)

@@ -52,9 +52,8 @@ extension OSDetector {
         } catch {
             throw DetectionError("open '\(path)' failed: \(perlErrorText(error))", file: path, underlying: error)
         }
-        // Perl's `read … or die`: zero bytes read is a failure; `$!` then still holds the ENOTTY
-        // left behind by PerlIO's open.
-        if data.isEmpty { throw DetectionError("read failed: Inappropriate ioctl for device", file: path) }
+        // Perl's `read … or die "read failed: $!"`: zero bytes read is a failure, with `$!` empty.
+        if data.isEmpty { throw DetectionError("read failed: ", file: path) }
         // unpack("A4CA12n"): magic, class (byte 4), machine = big-endian u16 at offset 17.
         guard data.count >= 5, data[0..<4].elementsEqual([0x7F, 0x45, 0x4C, 0x46]) else {
             throw DetectionError("'\(path)' does not resolve to an ELF!", file: path)

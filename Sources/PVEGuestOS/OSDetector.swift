@@ -66,8 +66,8 @@ struct Run<FS: GuestFileSystem> {
         let bytes: [UInt8]
         do {
             bytes = try fs.read(path, limit: OSDetector.fileLimit)
-        } catch where error.code == .notFound {
-            return nil
+        } catch where error.code == .notFound || error.code == .isDirectory {
+            return nil  // Perl opens a directory fine; its first `readline` is undef
         } catch {
             throw DetectionError(
                 "file '\(path)' exists but open for reading failed - \(perlErrorText(error))", file: path,
@@ -84,6 +84,8 @@ struct Run<FS: GuestFileSystem> {
             return try fs.read(path, limit: OSDetector.fileLimit)
         } catch where error.code == .tooLarge {
             throw DetectionError("file '\(path)' too long - aborting", file: path, underlying: error)
+        } catch where error.code == .isDirectory {
+            throw DetectionError("unable to read file '\(path)' - Is a directory", file: path, underlying: error)
         } catch {
             throw DetectionError("can't open '\(path)' - \(perlErrorText(error))", file: path, underlying: error)
         }
