@@ -115,12 +115,17 @@ package final class PropertySchema: Sendable {
         package var pattern: Pattern?
         package var minimum: Int?
         package var maximum: Int?
+        package var minLength: Int?
+        package var maxLength: Int?
         package var enumeration: [String]?
 
         package init(
             _ name: String, _ type: ValueType, optional: Bool = true, format: Format? = nil,
-            pattern: Pattern? = nil, minimum: Int? = nil, maximum: Int? = nil, enumeration: [String]? = nil
+            pattern: Pattern? = nil, minimum: Int? = nil, maximum: Int? = nil, minLength: Int? = nil,
+            maxLength: Int? = nil, enumeration: [String]? = nil
         ) {
+            self.minLength = minLength
+            self.maxLength = maxLength
             self.name = name
             self.bytes = Array(name.utf8)
             self.type = type
@@ -141,6 +146,8 @@ package final class PropertySchema: Sendable {
         var pattern: Pattern?
         var minimum: Int?
         var maximum: Int?
+        var minLength: Int?
+        var maxLength: Int?
         var hasEnumeration: Bool
     }
 
@@ -161,7 +168,8 @@ package final class PropertySchema: Sendable {
         self.rules = sorted.map {
             Rule(
                 type: $0.type, optional: $0.optional, format: $0.format, pattern: $0.pattern, minimum: $0.minimum,
-                maximum: $0.maximum, hasEnumeration: $0.enumeration != nil)
+                maximum: $0.maximum, minLength: $0.minLength, maxLength: $0.maxLength,
+                hasEnumeration: $0.enumeration != nil)
         }
         self.nameBytes = sorted.flatMap(\.bytes)
         var end = 0
@@ -292,7 +300,8 @@ package final class PropertySchema: Sendable {
         return parsed
     }
 
-    /// `check_prop` for one present value: type, format, pattern, bounds (if numeric), enum.
+    /// `check_prop` for one present value, stopping at the first failure: type, format, pattern,
+    /// maxLength, minLength, maximum and minimum (only if the value looks numeric), enum.
     package static func check(
         _ value: UnsafeBufferPointer<UInt8>, _ key: Rule, enumeration: () -> [String]?
     ) -> String? {
@@ -312,6 +321,9 @@ package final class PropertySchema: Sendable {
         if let pattern = key.pattern, !pattern.matches(value) {
             return SchemaMessage.patternMismatch
         }
+        // Perl's length() counts bytes here (Proxmox's strings are byte strings).
+        if let maxLength = key.maxLength, value.count > maxLength { return SchemaMessage.maxLength(maxLength) }
+        if let minLength = key.minLength, value.count < minLength { return SchemaMessage.minLength(minLength) }
         if key.maximum != nil || key.minimum != nil, PerlNumber.isNumber(value) {
             let number = PerlNumber.value(value)
             if let maximum = key.maximum, number > Double(maximum) { return SchemaMessage.maximum(maximum) }
