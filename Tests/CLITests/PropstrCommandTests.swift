@@ -57,36 +57,33 @@ import Testing
         #expect(err2 == "value without key, but schema does not define a default key\n")
     }
 
-    @Test func jsonShowsDecodedFields() {
-        let (code, out, _) = run(["propstr", "rootfs", "local:x,size=1.5G,ro=yes", "--json"])
+    @Test func jsonShowsTheParsedHash() {
+        let (code, out, _) = run(["propstr", "rootfs", "local:x,size=1.5G,ro=yes,idmap=u:0:100:5;g:1:2:3", "--json"])
         #expect(code == 0)
         #expect(
-            out == """
-                {
-                  "volume": "local:x",
-                  "mp": "/",
-                  "type": "volume",
-                  "ro": true,
-                  "size": 1610612736
-                }
-
-                """)
-        let (_, net, _) = run(["propstr", "net", "--json", "name=eth0,hwaddr=BC:24:11:00:00:01,firewall=0,mtu=+1500"])
-        #expect(
-            net == """
-                {
-                  "name": "eth0",
-                  "firewall": false,
-                  "hwaddr": "BC:24:11:00:00:01",
-                  "mtu": "+1500",
-                  "type": "veth"
-                }
-
-                """)
-        for (kind, value) in [("unused", "local:x"), ("dev", "/dev/x,deny-write=1"), ("features", "fuse=1,mount=nfs"), ("mp", "/srv,mp=/s")] {
-            let (c, o, _) = run(["propstr", kind, value, "--json"])
-            #expect(c == 0 && o.hasPrefix("{\n") && o.hasSuffix("}\n"), "\(kind)")
+            out
+                == #"{"idmap":[["u","0","100","5"],["g","1","2","3"]],"mp":"/","ro":1,"size":1610612736,"type":"volume","volume":"local:x"}"#
+                + "\n")
+        let cases: [([String], String)] = [
+            (["net", "--json", "name=eth0,hwaddr=BC:24:11:00:00:01,firewall=0,mtu=+1500"],
+             #"{"firewall":0,"hwaddr":"BC:24:11:00:00:01","mtu":"+1500","name":"eth0","type":"veth"}"#),
+            (["net", "--json", "--schema-only", "name=eth0,tag=+5"], #"{"name":"eth0","tag":"+5"}"#),
+            (["unused", "local:x", "--json"], #"{"type":"volume","volume":"local:x"}"#),
+            (["dev", "/dev/x,uid=5,deny-write=true", "--json"], #"{"deny-write":1,"path":"/dev/x","uid":"5"}"#),
+            (["features", "nesting=1,mount=nfs", "--json"], #"{"mount":"nfs","nesting":1}"#),
+            (["mp", "/dev/sdb,mp=/x,size=0", "--json"], #"{"mp":"/x","size":0,"type":"device","volume":"/dev/sdb"}"#),
+            (["rootfs", "local:x,idmap=passthrough", "--json"], #"{"idmap":"passthrough","mp":"/","type":"volume","volume":"local:x"}"#),
+        ]
+        for (args, expected) in cases {
+            let (c, o, _) = run(["propstr"] + args)
+            #expect(c == 0 && o == expected + "\n", "\(args)")
         }
+    }
+
+    @Test func schemaOnlySkipsTheFillIn() {
+        let (code, out, _) = run(["propstr", "net", "bridge=vmbr0,name=eth0", "--schema-only"])
+        #expect(code == 0)
+        #expect(out == "name=eth0,bridge=vmbr0\n")
     }
 
     @Test(arguments: [
