@@ -236,6 +236,8 @@ for name, files, exp in [
     ("arch-unknown-machine", {"bin/sh": elf(0x08, 1)}, "arch-error: '/bin/sh' has unknown ELF machine '8'!"),
     ("arch-not-elf", {"bin/sh": "#!/bin/busybox\n"}, "arch-error: '/bin/sh' does not resolve to an ELF!"),
     ("arch-short-header", {"bin/sh": elf(0x3E)[:18]}, "arch-error: '/bin/sh' has unknown ELF machine ''!"),
+    ("arch-magic-only", {"bin/sh": elf(0x3E)[:4]}, "arch-error: '/bin/sh' has unknown ELF machine ''!"),
+    ("arch-three-bytes", {"bin/sh": elf(0x3E)[:3]}, "arch-error: '/bin/sh' does not resolve to an ELF!"),
     ("arch-missing-shell", {".keep": ""}, "arch-error: open '/bin/sh' failed: No such file or directory"),
 ]:
     case(name, dict(A, **files), ["type: archlinux", "version: ", exp])
