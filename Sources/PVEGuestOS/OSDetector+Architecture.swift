@@ -23,6 +23,8 @@ extension OSDetector {
             let head: [UInt8]
             do {
                 head = try fs.readPrefix(path, count: 4096)
+            } catch where error.code == .isDirectory {
+                head = []  // Perl opens a directory fine; reading it yields nothing
             } catch {
                 throw DetectionError("open '\(path)' failed: \(perlErrorText(error))", file: path, underlying: error)
             }
