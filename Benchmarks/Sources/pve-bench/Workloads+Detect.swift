@@ -32,29 +32,44 @@ let detectSuite = BenchmarkSuite(name: "detect") {
         print("detect cold start: no binary at \(binary) (set PVE_GUESTSETUP_BIN)")
         return
     }
-    let floor = medianSpawn(["/bin/true"], runs: 20)
-    let ours = medianSpawn([binary, "detect", root], runs: 20)
-    print("process /bin/true (spawn floor): median of 20: \(format(floor)) ms")
-    print("process pve-guestsetup detect ROOTFS: median of 20: \(format(ours)) ms (target <= 10 ms)")
+    let floor = spawnStatistics(["/bin/true"], runs: 20)
+    let ours = spawnStatistics([binary, "detect", root], runs: 20)
+    print("process /bin/true (spawn floor), 20 runs: \(floor)")
+    print("process pve-guestsetup detect ROOTFS, 20 runs: \(ours) (target: median <= 10 ms)")
     if let oracle = getenv("ORACLE_DETECT").map({ String(cString: $0) }), access(oracle, X_OK) == 0 {
-        let perl = medianSpawn([oracle, root, "--arch", "amd64"], runs: 5)
-        print("process Proxmox Perl (oracle-detect): median of 5: \(format(perl)) ms, ratio \(format(perl / ours))x")
+        let perl = spawnStatistics([oracle, root, "--arch", "amd64"], runs: 5)
+        print("process Proxmox Perl (oracle-detect), 5 runs: \(perl)")
+        print("ratio Perl / ours: wall \(format(perl.medianWall / ours.medianWall))x, CPU \(format(perl.medianCPU / ours.medianCPU))x")
     }
 }
 
-/// Median wall-clock milliseconds of running `argv` (output discarded) `runs` times.
-private func medianSpawn(_ argv: [String], runs: Int) -> Double {
+/// Wall-clock (spawn to exit) and CPU (user + system of the child, from `wait4`) milliseconds.
+private struct SpawnStatistics: CustomStringConvertible {
+    var wall: [Double]
+    var cpu: [Double]
+    var medianWall: Double { wall[wall.count / 2] }
+    var medianCPU: Double { cpu[cpu.count / 2] }
+    var description: String {
+        "wall median \(format(medianWall)) ms (min \(format(wall[0])) ms), CPU median \(format(medianCPU)) ms"
+    }
+}
+
+private func spawnStatistics(_ argv: [String], runs: Int) -> SpawnStatistics {
     let clock = ContinuousClock()
-    var samples: [Double] = []
+    var wall: [Double] = []
+    var cpu: [Double] = []
     for _ in 0..<runs {
-        let d = clock.measure { spawnAndWait(argv) }
-        samples.append(Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15)
+        var used = 0.0
+        let d = clock.measure { used = spawnAndWait(argv) }
+        wall.append(Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15)
+        cpu.append(used)
     }
-    samples.sort()
-    return samples[samples.count / 2]
+    return SpawnStatistics(wall: wall.sorted(), cpu: cpu.sorted())
 }
 
-private func spawnAndWait(_ argv: [String]) {
+/// Runs `argv` with output discarded; returns the child's CPU time (user + system) in ms.
+@discardableResult
+private func spawnAndWait(_ argv: [String]) -> Double {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -63,9 +78,12 @@ private func spawnAndWait(_ argv: [String]) {
     var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
     defer { for p in cArgs { free(p) } }
     var pid: pid_t = 0
-    guard posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ) == 0 else { return }
+    guard posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ) == 0 else { return 0 }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+    func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1e3 + Double(t.tv_usec) / 1e3 }
+    return ms(usage.ru_utime) + ms(usage.ru_stime)
 }
 
 /// A small Debian 12 tree: os-release, debian_version, /bin/sh -> dash with an x86-64 ELF header.
