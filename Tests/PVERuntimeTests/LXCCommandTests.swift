@@ -154,7 +154,9 @@ import Testing
         #expect(
             argv(try privateLXC.consoleCommand("100", mode: .shell))
                 == ["/opt/lxc/bin/lxc-attach", "--clear-env", "-n", "100", "-P", "/tmp/ct"])
-        for bad in ["", "^", "ab", "^A", "1", "^^a"] {
+        // the API's vncproxy/termproxy: get_console_command($vmid, $conf, -1)
+        #expect(argv(try lxc.consoleCommand("100", escape: "-1")) == ["/usr/bin/lxc-console", "-n", "100", "-e", "-1"])
+        for bad in ["", "^", "ab", "^A", "1", "^^a", "-2"] {
             #expect(throws: RuntimeError.self, "escape \(bad)") { try lxc.consoleCommand("100", escape: bad) }
         }
     }
@@ -174,6 +176,8 @@ import Testing
         ("6.0.4", LXCVersion(major: 6, minor: 0, text: "6.0.4")),
         ("5.0.2\n", LXCVersion(major: 5, minor: 0, text: "5.0.2")),
         ("junk\n4.0", LXCVersion(major: 4, minor: 0, text: "4.0")),
+        // Proxmox's outfunc overwrites: the last matching line wins
+        ("5.0.1\nnoise\n6.0.0\n", LXCVersion(major: 6, minor: 0, text: "6.0.0")),
         ("3.12-devel", LXCVersion(major: 3, minor: 12, text: "3.12-devel")),
     ])
     func versionParsing(output: String, expected: LXCVersion) {

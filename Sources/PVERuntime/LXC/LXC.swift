@@ -208,7 +208,7 @@ public struct LXC: Sendable {
     /// - Parameters:
     ///   - name: the container.
     ///   - mode: tty, console or shell.
-    ///   - escape: the escape prefix (`^a` style; `-e`), ignored for `.shell`.
+    ///   - escape: the escape prefix (`^a` style, or `-1` for none; `-e`), ignored for `.shell`.
     /// - Returns: the command.
     /// - Throws: ``RuntimeError`` `.invalidArgument` for a bad name or escape.
     public func consoleCommand(_ name: String, mode: ConsoleMode = .tty, escape: String? = nil) throws(RuntimeError) -> Command {
@@ -221,11 +221,12 @@ public struct LXC: Sendable {
         var args = target(name)
         if mode == .console { args += ["-t", "0"] }
         if let escape {
-            // pct's `escape` format: `\^?[a-z]`.
+            // pct's `escape` format is `\^?[a-z]`; the API's vncproxy/termproxy pass `-1` (no escape sequence).
             let b = Array(escape.utf8)
             let letter = b.last.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ?? false
-            guard letter, b.count == 1 || (b.count == 2 && b[0] == UInt8(ascii: "^")) else {
-                throw RuntimeError(.invalidArgument, "invalid escape '\(escape)' (expected a letter, optionally after '^')")
+            guard escape == "-1" || letter && (b.count == 1 || (b.count == 2 && b[0] == UInt8(ascii: "^"))) else {
+                throw RuntimeError(
+                    .invalidArgument, "invalid escape '\(escape)' (expected a letter, optionally after '^', or -1)")
             }
             args += ["-e", escape]
         }

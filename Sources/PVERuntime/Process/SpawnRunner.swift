@@ -41,13 +41,13 @@ public struct SpawnRunner: CommandRunner {
                 command: command, errno: ENOSYS)
         }
         let environment = command.environment.resolved(from: Sys.currentEnvironment())
-        let running = try start(command, environment: environment, options: options)
         if options.isInteractive {
+            // Ignore SIGINT/SIGQUIT before the child exists, so a Ctrl-C can never orphan it.
             return try Sys.withInteractiveSignalsIgnored { () throws(RuntimeError) -> CommandResult in
-                try supervise(running, options: options)
+                try supervise(try start(command, environment: environment, options: options), options: options)
             }
         }
-        return try supervise(running, options: options)
+        return try supervise(try start(command, environment: environment, options: options), options: options)
     }
 
     // MARK: - Start
