@@ -301,3 +301,60 @@ struct RuntimeCommandIntegrationTests {
         }
     }
 }
+
+/// `apply` writes a config into a real container's rootfs; started, the guest sees the result.
+/// Runs once the setup engine's `apply` has landed (its options include `--rootfs`), as root with LXC.
+@Suite(
+    .serialized,
+    .enabled(
+        if: LXCTestHost.isAvailable && ApplyCommand.spec.options.contains { $0.names.contains("--rootfs") },
+        "needs the setup engine's apply command, root and the Debian packages lxc + busybox-static"
+    )
+)
+struct ApplyEndToEndTests {
+    @Test func applyStartReadFromInsideStop() async throws {
+        try await LXCTestHost.withContainer { lxc, ctid in
+            let lxcPath = try #require(lxc.lxcPath)
+            let rootfs = "\(lxcPath)/\(ctid)/rootfs"
+            // The busybox rootfs is Alpine-like (busybox init, /etc/inittab); make it detectable as Alpine.
+            #expect(TestFiles.write(rootfs + "/etc/alpine-release", Array("3.19.1\n".utf8)))
+            let config = lxcPath + "/\(ctid).conf"
+            let configText = """
+                arch: amd64
+                hostname: e2e-guest
+                nameserver: 192.0.2.53
+                net0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,ip=192.0.2.10/24,gw=192.0.2.1,type=veth
+                ostype: alpine
+                rootfs: local:\(ctid)/vm-\(ctid)-disk-0.raw,size=1G
+                searchdomain: example.test
+
+                """
+            #expect(TestFiles.write(config, Array(configText.utf8)))
+            let captured = CapturedOutput()
+            var console = captured.console
+            let applied = CLI.run(
+                ["apply", "--config", config, "--rootfs", rootfs, "--host-timezone", "UTC", "--seed", "1"],
+                console: &console)
+            #expect(applied == 0, "\(captured.stderr)")
+
+            var quiet = CapturedOutput().console
+            #expect(CLI.run(["start", ctid, "--lxcpath", lxcPath], console: &quiet) == 0)
+            let clean = AttachOptions(environment: .clear(keeping: []))
+            func read(_ path: String) throws -> String {
+                let r = try lxc.attach(ctid, ["/bin/cat", path], options: clean)
+                #expect(r.status == .exited(0), "cat \(path): \(r.errorText)")
+                return r.outputText
+            }
+            #expect(try read("/etc/hostname") == "e2e-guest\n")
+            let hosts = try read("/etc/hosts")
+            #expect(hosts.contains("192.0.2.10 e2e-guest.example.test e2e-guest"), "\(hosts)")
+            let resolv = try read("/etc/resolv.conf")
+            #expect(resolv.contains("nameserver 192.0.2.53"), "\(resolv)")
+            #expect(resolv.contains("search example.test"), "\(resolv)")
+            // the CLI's exec reports the command's exit status
+            let grep = ["exec", ctid, "--lxcpath", lxcPath, "--", "/bin/grep", "-qx", "e2e-guest", "/etc/hostname"]
+            #expect(CLI.run(grep, console: &quiet) == 0)
+            #expect(CLI.run(["stop", ctid, "--kill", "--lxcpath", lxcPath], console: &quiet) == 0)
+        }
+    }
+}
