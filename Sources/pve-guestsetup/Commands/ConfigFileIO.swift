@@ -1,0 +1,80 @@
+import Glibc
+
+/// Host file access for the `config` commands: whole-file reads and atomic replacement
+/// (temporary file in the same directory, fsync, rename).
+enum ConfigFileIO {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func errnoText(_ code: Int32) -> String {
+        guard let p = strerror(code) else { return "error \(code)" }
+        return String(cString: p)
+    }
+
+    /// Reads a whole file.
+    static func read(_ path: String) throws(Failure) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(description: "unable to open file '\(path)' - \(errnoText(errno))") }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 { out.reserveCapacity(Int(st.st_size)) }
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "unable to read file '\(path)' - \(errnoText(errno))")
+            }
+            if n == 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        return out
+    }
+
+    /// Replaces `path` with `bytes` atomically, keeping the old file's mode.
+    static func replace(_ path: String, with bytes: [UInt8]) throws(Failure) {
+        var dir = "."
+        if let slash = path.lastIndex(of: "/") { dir = slash == path.startIndex ? "/" : String(path[..<slash]) }
+        var mode: mode_t = 0o640
+        var st = stat()
+        if stat(path, &st) == 0 { mode = st.st_mode & 0o7777 }
+        var template = Array((dir + "/.pve-guestsetup.XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw Failure(description: "unable to create temporary file in '\(dir)' - \(errnoText(errno))") }
+        let tmp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var ok = false
+        defer {
+            if !ok { unlink(tmp) }
+        }
+        var failure: String? = nil
+        bytes.withUnsafeBytes { raw in
+            var p = raw.baseAddress
+            var left = raw.count
+            while left > 0, let q = p {
+                let n = write(fd, q, left)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = "unable to write '\(tmp)' - \(errnoText(errno))"
+                    return
+                }
+                left -= n
+                p = q + n
+            }
+        }
+        if failure == nil, fchmod(fd, mode) != 0 { failure = "unable to chmod '\(tmp)' - \(errnoText(errno))" }
+        if failure == nil, fsync(fd) != 0 { failure = "unable to fsync '\(tmp)' - \(errnoText(errno))" }
+        close(fd)
+        if let failure { throw Failure(description: failure) }
+        guard rename(tmp, path) == 0 else {
+            throw Failure(description: "unable to rename '\(tmp)' to '\(path)' - \(errnoText(errno))")
+        }
+        ok = true
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            _ = fsync(dfd)
+            close(dfd)
+        }
+    }
+}
