@@ -62,6 +62,15 @@ enum ConfigCommand: CLICommand {
         }
     }
 
+    /// Atomically replaces a file, as a command failure on error.
+    static func replace(_ path: String, with bytes: [UInt8]) throws {
+        do {
+            try ConfigFileIO.replace(path, with: bytes)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+
     /// Prints the diagnostics Proxmox itself prints (errors and warnings) as `FILE:LINE: warning: …`.
     static func printProxmoxWarnings(_ diagnostics: [ConfigDiagnostic], console: inout Console) {
         for d in diagnostics where d.kind == .error || d.kind == .warning {
