@@ -62,6 +62,15 @@ enum ConfigCommand: CLICommand {
         }
     }
 
+    /// The section chosen by `--snapshot NAME` / `--pending` (main by default).
+    static func section(_ parsed: ParsedArguments) throws(UsageError) -> ConfigSectionID {
+        if let name = parsed.value("--snapshot") {
+            if parsed.flag("--pending") { throw UsageError("--snapshot and --pending exclude each other") }
+            return .snapshot(name)
+        }
+        return parsed.flag("--pending") ? .pending : .main
+    }
+
     /// Atomically replaces a file, as a command failure on error.
     static func replace(_ path: String, with bytes: [UInt8]) throws {
         do {
