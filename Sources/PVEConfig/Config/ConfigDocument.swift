@@ -70,10 +70,30 @@ public struct ConfigDocument: Sendable {
         lastUpdateWasLossless = false
     }
 
+    /// Whether `a` (read back from text) has the content of `b`, comparing descriptions and
+    /// environments in the form they take once written and read again.
     static func sameContent(_ a: ContainerConfig, _ b: ContainerConfig) -> Bool {
         var bm = b.main
         bm.remove("snapstate")
-        return a.main == bm && a.pending == b.pending && a.snapshots == b.snapshots
+        guard normalized(a.main) == normalized(bm), normalized(a.pending) == normalized(b.pending),
+            a.snapshots.count == b.snapshots.count
+        else { return false }
+        for (name, s) in a.snapshots {
+            guard let other = b.snapshots[name], normalized(s) == normalized(other) else { return false }
+        }
+        return true
+    }
+
+    static func normalized(_ s: ConfigSection) -> ConfigSection {
+        var s = s
+        if let d = s.descriptionBytes, ByteText.isPerlTrue(d) {
+            let pieces = ConfigWriter.perlSplit(d, separator: ASCII.newline)
+            s.descriptionBytes = pieces.isEmpty ? nil : Array(pieces.joined(separator: [ASCII.newline])) + [ASCII.newline]
+        }
+        if let e = s.environmentBytes, ByteText.isPerlTrue(e) {
+            s.environmentBytes = Array(ConfigWriter.perlSplit(e, separator: 0).joined(separator: [0]))
+        }
+        return s
     }
 }
 
