@@ -108,8 +108,40 @@ enum ByteText {
     }
 
     /// Compares two byte strings the way Perl's `sort` (string `cmp`) does on byte strings.
-    @inlinable
+    /// Three-way byte comparison of two strings (negative, zero, positive).
+    static func compare(_ a: String, _ b: String) -> Int {
+        var a = a
+        var b = b
+        return a.withUTF8 { pa in
+            b.withUTF8 { pb in
+                let n = min(pa.count, pb.count)
+                var i = 0
+                while i < n {
+                    let x = pa[i]
+                    let y = pb[i]
+                    if x != y { return Int(x) - Int(y) }
+                    i += 1
+                }
+                return pa.count - pb.count
+            }
+        }
+    }
+
     static func less(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        var a = a
+        var b = b
+        return a.withUTF8 { pa in
+            b.withUTF8 { pb in
+                let n = min(pa.count, pb.count)
+                var i = 0
+                while i < n {
+                    let x = pa[i]
+                    let y = pb[i]
+                    if x != y { return x < y }
+                    i += 1
+                }
+                return pa.count < pb.count
+            }
+        }
     }
 }

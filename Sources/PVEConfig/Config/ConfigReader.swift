@@ -24,9 +24,11 @@ public enum ConfigReader {
     ///   - mode: `.lenient` collects problems as diagnostics; `.strict` throws the first one
     ///     Proxmox's strict reader refuses.
     /// - throws: in strict mode the first refusing diagnostic; in both modes a `.fatal` one.
-    public static func read(_ bytes: [UInt8], file: String = "", vmid: String = "100", mode: ConfigReadMode = .lenient)
-        throws(ConfigDiagnostic) -> ConfigReadResult
-    {
+    ///   - digest: whether to compute `digest` (SHA-1 of `bytes`); callers that do not need it
+    ///     (formatting) can skip the work.
+    public static func read(
+        _ bytes: [UInt8], file: String = "", vmid: String = "100", mode: ConfigReadMode = .lenient, digest: Bool = true
+    ) throws(ConfigDiagnostic) -> ConfigReadResult {
         var state = ReaderState(file: file, vmid: vmid, strict: mode == .strict)
         let result: Result<Void, ConfigDiagnostic> = bytes.withUnsafeBufferPointer { b in
             do throws(ConfigDiagnostic) {
@@ -37,7 +39,7 @@ public enum ConfigReader {
             }
         }
         try result.get()
-        state.config.digest = SHA1.hex(bytes)
+        if digest { state.config.digest = SHA1.hex(bytes) }
         return ConfigReadResult(config: state.config, diagnostics: state.diagnostics)
     }
 
@@ -69,7 +71,7 @@ private struct ReaderState {
     var target: Target = .main
     var section = ConfigSection()
     var descriptionBuffer: [UInt8] = []
-    var seenKeys: [String: Int] = [:]
+    var seenKeys: [(key: String, line: Int)] = []
     var sectionSeen: Set<String> = []
 
     init(file: String, vmid: String, strict: Bool) {
@@ -93,6 +95,7 @@ private struct ReaderState {
         case .snapshot(let name): config.snapshots[name] = section
         }
         section = ConfigSection()
+        section.reserve()
         seenKeys.removeAll(keepingCapacity: true)
     }
 
@@ -102,6 +105,7 @@ private struct ReaderState {
     }
 
     mutating func run(_ b: UnsafeBufferPointer<UInt8>) throws(ConfigDiagnostic) {
+        section.reserve()
         var lineStart = 0
         var lineNumber = 0
         let n = b.count
@@ -177,43 +181,57 @@ private struct ReaderState {
             section.setRawValue(ByteText.bytes(b, v.lowerBound, v.upperBound), for: "snapstate")
         case .delete(let v):
             if inPending {
-                noteDuplicate("delete", line)
-                section.setRawValue(ByteText.bytes(b, v.lowerBound, v.upperBound), for: "delete")
+                let existed = section.setRaw("delete", UnsafeBufferPointer(rebasing: b[v]))
+                noteKey("delete", line, existed: existed)
             } else {
                 try report(.error, line, 1, "vm \(vmid) - property 'delete' is only allowed in [pve:pending]")
             }
         case .keyValue(let k, let v):
             let key = ByteText.string(b, k.lowerBound, k.upperBound)
-            var value = ByteText.bytes(b, v.lowerBound, v.upperBound)
-            switch ConfigValueCheck.checkType(key: key, value: value) {
-            case .success(let normalized):
-                value = normalized
+            let raw = UnsafeBufferPointer(rebasing: b[v])
+            var normalized: [UInt8]? = nil
+            switch ConfigValueCheck.check(key: key, keyBytes: UnsafeBufferPointer(rebasing: b[k]), value: raw) {
+            case .verbatim: break
+            case .normalized(let n): normalized = n
             case .failure(let error):
                 let column = error.reason.hasPrefix("unknown setting") ? 1 : v.lowerBound - start + 1
                 try report(.error, line, column, "vm \(vmid) - unable to parse value of '\(key)' - \(error.reason)")
             }
-            noteDuplicate(key, line)
+            let existed: Bool
             switch key {
-            case "description": section.descriptionBytes = value
-            case "env": section.environmentBytes = value
+            case "description":
+                existed = section.descriptionBytes != nil
+                section.descriptionBytes = normalized ?? Array(raw)
+            case "env":
+                existed = section.environmentBytes != nil
+                section.environmentBytes = normalized ?? Array(raw)
             case "lxc":
                 // The member replaces the raw `lxc.*` list (Proxmox's writer then refuses it).
                 section.lxc.removeAll()
-                section.setRawValue(value, for: key)
-            default: section.setRawValue(value, for: key)
+                existed = section.setRaw(key, raw)
+            default:
+                if let normalized {
+                    existed = normalized.withUnsafeBufferPointer { section.setRaw(key, $0) }
+                } else {
+                    existed = section.setRaw(key, raw)
+                }
             }
+            noteKey(key, line, existed: existed)
         case .invalid:
             try report(.error, line, 1, "vm \(vmid) - unable to parse config: \(ByteText.string(b, start, end))")
         }
     }
 
-    mutating func noteDuplicate(_ key: String, _ line: Int) {
-        if let earlier = seenKeys[key] {
+    /// Remembers where `key` was set; reports a notice when it was set before in this section.
+    mutating func noteKey(_ key: String, _ line: Int, existed: Bool) {
+        if existed, let i = seenKeys.firstIndex(where: { $0.key == key }) {
             diagnostics.append(
                 ConfigDiagnostic(
                     kind: .notice, file: file, line: line, column: 1,
-                    message: "duplicate key '\(key)' (line \(earlier) is ignored)"))
+                    message: "duplicate key '\(key)' (line \(seenKeys[i].line) is ignored)"))
+            seenKeys[i].line = line
+        } else {
+            seenKeys.append((key, line))
         }
-        seenKeys[key] = line
     }
 }

@@ -130,15 +130,16 @@ public enum ConfigSchema {
     static let unused = ConfigKeySchema("unusedN", .string, format: .unused, "Reference to unused volumes (internal).")
     static let device = ConfigKeySchema("devN", .string, format: .device, "Device to pass through to the container.")
 
-    private static let plainByName: [String: ConfigKeySchema] = {
-        var d: [String: ConfigKeySchema] = [:]
-        for k in plainKeys { d[k.name] = k }
-        return d
-    }()
-
     /// The schema of `key`, or nil when Proxmox does not know the key (`unknown setting`).
     public static func schema(for key: String) -> ConfigKeySchema? {
-        if let s = plainByName[key] { return s }
+        var lo = 0
+        var hi = plainKeys.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let name = plainKeys[mid].name
+            if name == key { return plainKeys[mid] }
+            if ByteText.less(name, key) { lo = mid + 1 } else { hi = mid }
+        }
         guard let (family, index) = splitIndexed(key) else { return nil }
         switch family {
         case "net": return index < maxNetworks ? network : nil
@@ -149,17 +150,83 @@ public enum ConfigSchema {
         }
     }
 
+    /// Type and format of a key without the descriptive parts (cheap to copy; the reader's lookup).
+    struct Kind: Sendable {
+        var type: ConfigValueType
+        var format: ConfigKeyFormat?
+    }
+
+    private static let plainKinds: [(name: String, kind: Kind)] = plainKeys.map { ($0.name, Kind(type: $0.type, format: $0.format)) }
+
+    /// The plain keys' kinds bucketed by name length, for byte-level lookup.
+    private static let plainByLength: [[(name: [UInt8], kind: Kind)]] = {
+        var buckets = [[(name: [UInt8], kind: Kind)]](repeating: [], count: 16)
+        for k in plainKeys { buckets[k.name.utf8.count].append((Array(k.name.utf8), Kind(type: k.type, format: k.format))) }
+        return buckets
+    }()
+
+    /// The type and format of `key` (nil: unknown setting).
+    static func kind(for key: String) -> Kind? {
+        var key = key
+        return key.withUTF8 { kind(forBytes: $0) }
+    }
+
+    /// The type and format of the key spelt by `key` (nil: unknown setting).
+    static func kind(forBytes key: UnsafeBufferPointer<UInt8>) -> Kind? {
+        let n = key.count
+        if n > 0 && n < 16 {
+            for candidate in plainByLength[n] where candidate.name[0] == key[0] {
+                var equal = true
+                for i in 1..<n where candidate.name[i] != key[i] {
+                    equal = false
+                    break
+                }
+                if equal { return candidate.kind }
+            }
+        }
+        // Indexed families: letters then a canonical decimal index.
+        var i = n
+        while i > 0 && ASCII.isDigit(key[i - 1]) { i -= 1 }
+        guard i > 0, i < n, n - i <= 4, !(key[i] == ASCII.zero && n - i > 1) else { return nil }
+        var index = 0
+        for d in key[i..<n] { index = index * 10 + Int(d - ASCII.zero) }
+        func family(_ name: StaticString) -> Bool {
+            guard name.utf8CodeUnitCount == i else { return false }
+            let p = name.utf8Start
+            for k in 0..<i where p[k] != key[k] { return false }
+            return true
+        }
+        if family("net") { return index < maxNetworks ? Kind(type: .string, format: .network) : nil }
+        if family("mp") { return index < maxMountPoints ? Kind(type: .string, format: .mountPoint) : nil }
+        if family("unused") { return index < maxUnusedVolumes ? Kind(type: .string, format: .unused) : nil }
+        if family("dev") { return index < maxDevices ? Kind(type: .string, format: .device) : nil }
+        return nil
+    }
+
+    private static func indexedKind(_ key: String) -> Kind? {
+        guard let (family, index) = splitIndexed(key) else { return nil }
+        switch family {
+        case "net": return index < maxNetworks ? Kind(type: .string, format: .network) : nil
+        case "mp": return index < maxMountPoints ? Kind(type: .string, format: .mountPoint) : nil
+        case "unused": return index < maxUnusedVolumes ? Kind(type: .string, format: .unused) : nil
+        case "dev": return index < maxDevices ? Kind(type: .string, format: .device) : nil
+        default: return nil
+        }
+    }
+
     /// Splits `net12` into (`net`, 12); nil unless the key is letters followed by a canonical
     /// decimal index (no leading zeros, as Proxmox's keys `net0`…`net31` are spelt).
     static func splitIndexed(_ key: String) -> (String, Int)? {
-        let u = Array(key.utf8)
-        var i = u.count
-        while i > 0 && ASCII.isDigit(u[i - 1]) { i -= 1 }
-        guard i > 0, i < u.count, u.count - i <= 4 else { return nil }
-        if u[i] == ASCII.zero && u.count - i > 1 { return nil }
-        var n = 0
-        for b in u[i...] { n = n * 10 + Int(b - ASCII.zero) }
-        return (String(decoding: u[..<i], as: UTF8.self), n)
+        var key = key
+        return key.withUTF8 { u in
+            var i = u.count
+            while i > 0 && ASCII.isDigit(u[i - 1]) { i -= 1 }
+            guard i > 0, i < u.count, u.count - i <= 4 else { return nil }
+            if u[i] == ASCII.zero && u.count - i > 1 { return nil }
+            var n = 0
+            for b in u[i...] { n = n * 10 + Int(b - ASCII.zero) }
+            return (String(decoding: UnsafeBufferPointer(rebasing: u[..<i]), as: UTF8.self), n)
+        }
     }
 
     /// Whether `key` is one of the volume keys `rootfs`, `mp0`…`mp255`

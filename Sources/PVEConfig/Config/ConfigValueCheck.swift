@@ -4,17 +4,53 @@ enum ConfigValueCheck {
     /// Checks `value` for `key`; returns the value as Proxmox stores it (booleans as `1`/`0`,
     /// integers without leading zeros) or the reason the check failed (Proxmox's text, no newline).
     static func checkType(key: String, value: [UInt8]) -> Result<[UInt8], ValueError> {
-        guard let schema = ConfigSchema.schema(for: key) else {
+        guard let kind = ConfigSchema.kind(for: key) else {
             return .failure(ValueError("unknown setting '\(key)'"))
         }
-        return checkType(schema: schema, value: value)
+        return checkType(type: kind.type, format: kind.format, value: value)
     }
 
     static func checkType(schema: ConfigKeySchema, value: [UInt8]) -> Result<[UInt8], ValueError> {
+        checkType(type: schema.type, format: schema.format, value: value)
+    }
+
+    /// The reader's fast path: `nil` when the value is stored as it is.
+    enum Outcome {
+        case verbatim
+        case normalized([UInt8])
+        case failure(ValueError)
+    }
+
+    static func check(key: String, keyBytes: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Outcome {
+        guard let kind = ConfigSchema.kind(forBytes: keyBytes) else {
+            return .failure(ValueError("unknown setting '\(key)'"))
+        }
+        for b in value where b == ASCII.newline || b == ASCII.carriageReturn {
+            return .failure(ValueError("property contains a line feed"))
+        }
+        switch kind.type {
+        case .boolean:
+            if value.count == 1 && (value[0] == ASCII.zero || value[0] == ASCII.zero + 1) { return .verbatim }
+        case .integer:
+            if !value.isEmpty && value.count < 20 && value[0] != ASCII.zero && value.allSatisfy(ASCII.isDigit) { return .verbatim }
+        case .number:
+            if isNumber(Array(value)) { return .verbatim }
+        case .string:
+            guard let format = kind.format else { return .verbatim }
+            if let reason = formatChecker(format, String(decoding: value, as: UTF8.self)) { return .failure(ValueError(reason)) }
+            return .verbatim
+        }
+        switch checkType(type: kind.type, format: kind.format, value: Array(value)) {
+        case .success(let v): return v.elementsEqual(value) ? .verbatim : .normalized(v)
+        case .failure(let e): return .failure(e)
+        }
+    }
+
+    static func checkType(type: ConfigValueType, format: ConfigKeyFormat?, value: [UInt8]) -> Result<[UInt8], ValueError> {
         if value.contains(ASCII.newline) || value.contains(ASCII.carriageReturn) {
             return .failure(ValueError("property contains a line feed"))
         }
-        switch schema.type {
+        switch type {
         case .boolean:
             if value == [ASCII.zero + 1] || matchesIgnoringCase(value, ["on", "yes", "true"]) { return .success([ASCII.zero + 1]) }
             if value == [ASCII.zero] || matchesIgnoringCase(value, ["off", "no", "false"]) { return .success([ASCII.zero]) }
@@ -30,7 +66,7 @@ enum ConfigValueCheck {
             }
             return .success(value)
         case .string:
-            if let format = schema.format, let reason = formatChecker(format, value.utf8String) {
+            if let format, let reason = formatChecker(format, value.utf8String) {
                 return .failure(ValueError(reason))
             }
             return .success(value)
@@ -81,6 +117,7 @@ enum PerlNumber {
     static func integerString(_ digits: [UInt8]) -> [UInt8] {
         var start = 0
         while start < digits.count - 1 && digits[start] == ASCII.zero { start += 1 }
+        if start == 0 && digits.count < 20 { return digits }
         let trimmed = Array(digits[start...])
         if trimmed.count < 20 { return trimmed }
         if trimmed.count == 20 && !Array("18446744073709551615".utf8).lexicographicallyPrecedes(trimmed) {

@@ -56,6 +56,9 @@ public enum ConfigWriter {
 
     /// Members the section generator never prints as `key: value`.
     private static func isSkipped(_ key: String) -> Bool {
+        guard let first = key.utf8.first, first == UInt8(ascii: "d") || first == UInt8(ascii: "p") || first == UInt8(ascii: "s")
+            || first == UInt8(ascii: "e") || first == UInt8(ascii: "l")
+        else { return false }
         switch key {
         case "digest", "description", "pending", "snapshots", "snapname", "env", "lxc": return true
         default: return false
@@ -66,11 +69,12 @@ public enum ConfigWriter {
         if let d = s.descriptionBytes, ByteText.isPerlTrue(d) {
             writeDescription(d, into: &out)
         }
-        for (key, value) in s.rawMembers where !isSkipped(key) {
+        try s.forEachRaw { (key, value) throws(ConfigWriteError) in
+            if isSkipped(key) { return }
             if value.contains(ASCII.newline) {
                 throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
             }
-            out.append(contentsOf: key.utf8)
+            appendUTF8(key, to: &out)
             out.append(ASCII.colon)
             out.append(ASCII.space)
             out.append(contentsOf: value)
@@ -88,12 +92,18 @@ public enum ConfigWriter {
                 key: "lxc", message: "Can't use string (\"\(v.utf8String)\") as an ARRAY ref while \"strict refs\" in use")
         }
         for entry in s.lxc where entry.key != "lxc.environment.runtime" {
-            out.append(contentsOf: entry.key.utf8)
+            appendUTF8(entry.key, to: &out)
             out.append(ASCII.colon)
             out.append(ASCII.space)
             out.append(contentsOf: entry.valueBytes)
             out.append(ASCII.newline)
         }
+    }
+
+    @inline(__always)
+    static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
     }
 
     /// `#<encoded line>` for every piece of `split(/\n/, $description)`.
@@ -132,10 +142,7 @@ public enum ConfigWriter {
     /// `rootfs`/`mpN` (Proxmox: the `get_vm_volumes` clean-up in `write_pct_config`).
     static func removeUnusedStillInUse(_ s: inout ConfigSection) {
         var hasUnused = false
-        for (key, _) in s.rawMembers where key.hasPrefix("unused") {
-            hasUnused = true
-            break
-        }
+        s.forEachRaw { key, _ in if !hasUnused && key.hasPrefix("unused") { hasUnused = true } }
         guard hasUnused else { return }
         let used = Set(VolumeInfo.usedVolumeIDs(s))
         guard !used.isEmpty else { return }

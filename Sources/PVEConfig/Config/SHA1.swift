@@ -10,32 +10,29 @@ public struct SHA1: Sendable {
 
     /// Feeds more bytes.
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        length &+= UInt64(bytes.count)
-        var rest = bytes[...]
+        if let done = bytes.withContiguousStorageIfAvailable({ update(buffer: $0) }) { return done }
+        let copy = Array(bytes)
+        copy.withUnsafeBufferPointer { update(buffer: $0) }
+    }
+
+    private mutating func update(buffer p: UnsafeBufferPointer<UInt8>) {
+        length &+= UInt64(p.count)
+        var off = 0
         if !buffer.isEmpty {
-            let take = min(64 - buffer.count, rest.count)
-            buffer.append(contentsOf: rest.prefix(take))
-            rest = rest.dropFirst(take)
+            let take = min(64 - buffer.count, p.count)
+            buffer.append(contentsOf: p[0..<take])
+            off = take
             if buffer.count == 64 {
                 let block = buffer
                 block.withUnsafeBufferPointer { compress($0, 0) }
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        if rest.count >= 64 {
-            let blocks = Array(rest)
-            let full = blocks.count / 64 * 64
-            blocks.withUnsafeBufferPointer { p in
-                var off = 0
-                while off < full {
-                    compress(p, off)
-                    off += 64
-                }
-            }
-            buffer.append(contentsOf: blocks[full...])
-        } else {
-            buffer.append(contentsOf: rest)
+        while p.count - off >= 64 {
+            compress(p, off)
+            off += 64
         }
+        if off < p.count { buffer.append(contentsOf: p[off...]) }
     }
 
     /// The 20-byte digest.
@@ -79,48 +76,34 @@ public struct SHA1: Sendable {
     }
 
     private mutating func compress(_ p: UnsafeBufferPointer<UInt8>, _ off: Int) {
-        var w = (
-            UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
-            UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0)
-        )
-        withUnsafeMutableBytes(of: &w) { raw in
-            let words = raw.bindMemory(to: UInt32.self)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { words in
             for t in 0..<16 {
-                let o = off + t * 4
+                let o = off + t &* 4
                 words[t] = UInt32(p[o]) << 24 | UInt32(p[o + 1]) << 16 | UInt32(p[o + 2]) << 8 | UInt32(p[o + 3])
             }
             var a = h.0, b = h.1, c = h.2, d = h.3, e = h.4
-            for t in 0..<80 {
-                let wt: UInt32
-                if t < 16 {
-                    wt = words[t]
-                } else {
-                    let x = words[(t - 3) & 15] ^ words[(t - 8) & 15] ^ words[(t - 14) & 15] ^ words[t & 15]
-                    wt = (x << 1) | (x >> 31)
-                    words[t & 15] = wt
-                }
-                let f: UInt32
-                let k: UInt32
-                switch t {
-                case 0..<20:
-                    f = (b & c) | (~b & d)
-                    k = 0x5A82_7999
-                case 20..<40:
-                    f = b ^ c ^ d
-                    k = 0x6ED9_EBA1
-                case 40..<60:
-                    f = (b & c) | (b & d) | (c & d)
-                    k = 0x8F1B_BCDC
-                default:
-                    f = b ^ c ^ d
-                    k = 0xCA62_C1D6
-                }
-                let temp = ((a << 5) | (a >> 27)) &+ f &+ e &+ k &+ wt
-                e = d
-                d = c
-                c = (b << 30) | (b >> 2)
-                b = a
-                a = temp
+            @inline(__always) func schedule(_ t: Int) -> UInt32 {
+                if t < 16 { return words[t] }
+                let x = words[(t &- 3) & 15] ^ words[(t &- 8) & 15] ^ words[(t &- 14) & 15] ^ words[t & 15]
+                let w = (x << 1) | (x >> 31)
+                words[t & 15] = w
+                return w
+            }
+            for t in 0..<20 {
+                let temp = ((a << 5) | (a >> 27)) &+ ((b & c) | (~b & d)) &+ e &+ 0x5A82_7999 &+ schedule(t)
+                e = d; d = c; c = (b << 30) | (b >> 2); b = a; a = temp
+            }
+            for t in 20..<40 {
+                let temp = ((a << 5) | (a >> 27)) &+ (b ^ c ^ d) &+ e &+ 0x6ED9_EBA1 &+ schedule(t)
+                e = d; d = c; c = (b << 30) | (b >> 2); b = a; a = temp
+            }
+            for t in 40..<60 {
+                let temp = ((a << 5) | (a >> 27)) &+ ((b & c) | (b & d) | (c & d)) &+ e &+ 0x8F1B_BCDC &+ schedule(t)
+                e = d; d = c; c = (b << 30) | (b >> 2); b = a; a = temp
+            }
+            for t in 60..<80 {
+                let temp = ((a << 5) | (a >> 27)) &+ (b ^ c ^ d) &+ e &+ 0xCA62_C1D6 &+ schedule(t)
+                e = d; d = c; c = (b << 30) | (b >> 2); b = a; a = temp
             }
             h.0 &+= a
             h.1 &+= b

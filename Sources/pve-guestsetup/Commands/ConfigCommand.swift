@@ -48,7 +48,7 @@ enum ConfigCommand: CLICommand {
     static let vmidOption = OptionSpec.value("--vmid", valueName: "vmid", help: "VMID for messages when the file name is not <vmid>.conf (default 100).")
 
     /// Reads and leniently parses a file; prints nothing.
-    static func load(_ path: String, vmid: String) throws -> (bytes: [UInt8], result: ConfigReadResult) {
+    static func load(_ path: String, vmid: String, digest: Bool = true) throws -> (bytes: [UInt8], result: ConfigReadResult) {
         let bytes: [UInt8]
         do {
             bytes = try ConfigFileIO.read(path)
@@ -56,7 +56,7 @@ enum ConfigCommand: CLICommand {
             throw CommandFailure(error.description)
         }
         do {
-            return (bytes, try ConfigReader.read(bytes, file: path, vmid: vmid))
+            return (bytes, try ConfigReader.read(bytes, file: path, vmid: vmid, digest: digest))
         } catch {
             throw CommandFailure(error.description)
         }
@@ -111,7 +111,7 @@ enum ConfigFormatCommand: CLICommand {
             let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
             let loaded: (bytes: [UInt8], result: ConfigReadResult)
             do {
-                loaded = try ConfigCommand.load(path, vmid: vmid)
+                loaded = try ConfigCommand.load(path, vmid: vmid, digest: false)
             } catch let failure as CommandFailure {
                 if !out.isEmpty { console.writeOutBytes(out); out.removeAll() }
                 console.err(failure.message + "\n")
