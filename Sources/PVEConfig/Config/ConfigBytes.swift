@@ -2,7 +2,7 @@
 // Characters, and the character classes mirror Perl's on byte strings (Proxmox's regexes).
 
 @usableFromInline
-enum ASCII {
+enum ConfigASCII {
     static let newline = UInt8(ascii: "\n")
     static let carriageReturn = UInt8(ascii: "\r")
     static let space = UInt8(ascii: " ")
@@ -58,7 +58,7 @@ enum ByteText {
     @inlinable
     static func skipSpace(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var i = start
-        while i < end && ASCII.isSpace(b[i]) { i += 1 }
+        while i < end && ConfigASCII.isSpace(b[i]) { i += 1 }
         return i
     }
 
@@ -66,7 +66,7 @@ enum ByteText {
     @inlinable
     static func trimEnd(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var e = end
-        while e > start && ASCII.isSpace(b[e - 1]) { e -= 1 }
+        while e > start && ConfigASCII.isSpace(b[e - 1]) { e -= 1 }
         return e
     }
 
@@ -80,7 +80,7 @@ enum ByteText {
         return true
     }
 
-    /// Whether `b[at...]` starts with `prefix`, ASCII letters compared case-insensitively.
+    /// Whether `b[at...]` starts with `prefix`, ConfigASCII letters compared case-insensitively.
     @inlinable
     static func hasPrefixIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int, _ prefix: StaticString)
         -> Bool
@@ -88,7 +88,7 @@ enum ByteText {
         let n = prefix.utf8CodeUnitCount
         guard end - at >= n else { return false }
         let p = prefix.utf8Start
-        for k in 0..<n where ASCII.lowercased(b[at + k]) != p[k] { return false }
+        for k in 0..<n where ConfigASCII.lowercased(b[at + k]) != p[k] { return false }
         return true
     }
 
@@ -96,7 +96,7 @@ enum ByteText {
     @inlinable
     static func isPerlTrue(_ bytes: [UInt8]?) -> Bool {
         guard let bytes, !bytes.isEmpty else { return false }
-        return !(bytes.count == 1 && bytes[0] == ASCII.zero)
+        return !(bytes.count == 1 && bytes[0] == ConfigASCII.zero)
     }
 
     static func string(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {

@@ -20,13 +20,18 @@ public struct ConfigDocument: Sendable {
     /// False when the last update could not be expressed as line edits and the document was
     /// rewritten in Proxmox's canonical form instead.
     public private(set) var lastUpdateWasLossless = true
+    private let isKnownZone: (@Sendable (String) -> Bool)?
 
     /// Reads a document (lenient, as Proxmox); throws only for a `.fatal` problem.
-    public init(bytes: [UInt8], file: String = "", vmid: String = "100") throws(ConfigDiagnostic) {
+    /// - parameter isKnownZone: the host's time-zone names for checking `timezone` (see `ConfigReader`).
+    public init(
+        bytes: [UInt8], file: String = "", vmid: String = "100", isKnownZone: (@Sendable (String) -> Bool)? = nil
+    ) throws(ConfigDiagnostic) {
         self.bytes = bytes
         self.file = file
         self.vmid = vmid
-        let r = try ConfigReader.read(bytes, file: file, vmid: vmid)
+        self.isKnownZone = isKnownZone
+        let r = try ConfigReader.read(bytes, file: file, vmid: vmid, isKnownZone: isKnownZone)
         self.config = r.config
         self.diagnostics = r.diagnostics
     }
@@ -55,14 +60,14 @@ public struct ConfigDocument: Sendable {
         var editor = LineEditor(bytes)
         editor.sync(from: config, to: target)
         let candidate = editor.joined()
-        if let r = try? ConfigReader.read(candidate, file: file, vmid: vmid), Self.sameContent(r.config, target) {
+        if let r = try? ConfigReader.read(candidate, file: file, vmid: vmid, isKnownZone: isKnownZone), Self.sameContent(r.config, target) {
             bytes = candidate
             config = r.config
             diagnostics = r.diagnostics
             lastUpdateWasLossless = true
             return
         }
-        if let canonical = try? ConfigWriter.write(target), let r = try? ConfigReader.read(canonical, file: file, vmid: vmid) {
+        if let canonical = try? ConfigWriter.write(target), let r = try? ConfigReader.read(canonical, file: file, vmid: vmid, isKnownZone: isKnownZone) {
             bytes = canonical
             config = r.config
             diagnostics = r.diagnostics
@@ -87,8 +92,8 @@ public struct ConfigDocument: Sendable {
     static func normalized(_ s: ConfigSection) -> ConfigSection {
         var s = s
         if let d = s.descriptionBytes, ByteText.isPerlTrue(d) {
-            let pieces = ConfigWriter.perlSplit(d, separator: ASCII.newline)
-            s.descriptionBytes = pieces.isEmpty ? nil : Array(pieces.joined(separator: [ASCII.newline])) + [ASCII.newline]
+            let pieces = ConfigWriter.perlSplit(d, separator: ConfigASCII.newline)
+            s.descriptionBytes = pieces.isEmpty ? nil : Array(pieces.joined(separator: [ConfigASCII.newline])) + [ConfigASCII.newline]
         }
         if let e = s.environmentBytes, ByteText.isPerlTrue(e) {
             s.environmentBytes = Array(ConfigWriter.perlSplit(e, separator: 0).joined(separator: [0]))
@@ -114,13 +119,13 @@ struct LineEditor {
 
     init(_ bytes: [UInt8]) {
         wasEmpty = bytes.isEmpty
-        finalNewline = bytes.isEmpty || bytes.last == ASCII.newline
-        var lines = bytes.split(separator: ASCII.newline, omittingEmptySubsequences: false).map { Array($0) }
-        if bytes.last == ASCII.newline || bytes.isEmpty { lines.removeLast() }
+        finalNewline = bytes.isEmpty || bytes.last == ConfigASCII.newline
+        var lines = bytes.split(separator: ConfigASCII.newline, omittingEmptySubsequences: false).map { Array($0) }
+        if bytes.last == ConfigASCII.newline || bytes.isEmpty { lines.removeLast() }
         var crCount = 0
         var current = Block(id: .main, lines: [])
         for line in lines {
-            if line.last == ASCII.carriageReturn { crCount += 1 }
+            if line.last == ConfigASCII.carriageReturn { crCount += 1 }
             switch Self.kind(line) {
             case .pendingHeader:
                 blocks.append(current)
@@ -145,12 +150,12 @@ struct LineEditor {
         var first = true
         for block in blocks {
             for line in block.lines {
-                if !first { out.append(ASCII.newline) }
+                if !first { out.append(ConfigASCII.newline) }
                 out.append(contentsOf: line)
                 first = false
             }
         }
-        if !first && finalNewline { out.append(ASCII.newline) }
+        if !first && finalNewline { out.append(ConfigASCII.newline) }
         return out
     }
 
@@ -196,7 +201,7 @@ struct LineEditor {
         }
     }
 
-    static func isBlank(_ line: [UInt8]) -> Bool { line.allSatisfy(ASCII.isSpace) }
+    static func isBlank(_ line: [UInt8]) -> Bool { line.allSatisfy(ConfigASCII.isSpace) }
 
     mutating func addSection(_ id: ConfigSectionID, _ section: ConfigSection) {
         var body: [UInt8] = []
@@ -207,10 +212,10 @@ struct LineEditor {
         case .snapshot(let name): lines.append(Array("[\(name)]".utf8))
         case .main: return
         }
-        for piece in body.split(separator: ASCII.newline, omittingEmptySubsequences: false).dropLast() {
+        for piece in body.split(separator: ConfigASCII.newline, omittingEmptySubsequences: false).dropLast() {
             lines.append(Array(piece))
         }
-        if crlf { lines = lines.map { $0.first == ASCII.hash ? $0 : $0 + [ASCII.carriageReturn] } }
+        if crlf { lines = lines.map { $0.first == ConfigASCII.hash ? $0 : $0 + [ConfigASCII.carriageReturn] } }
         // Position: pending before the first snapshot; snapshots in name order.
         var at = blocks.count
         for (i, b) in blocks.enumerated() {
@@ -220,7 +225,7 @@ struct LineEditor {
                 break
             }
         }
-        let blank: [UInt8] = crlf ? [ASCII.carriageReturn] : []
+        let blank: [UInt8] = crlf ? [ConfigASCII.carriageReturn] : []
         if at < blocks.count { lines.append(blank) }
         let prev = at - 1
         if let last = blocks[prev].lines.last, !Self.isBlank(last) { blocks[prev].lines.append(blank) }
@@ -266,8 +271,8 @@ struct LineEditor {
     }
 
     func renderMember(_ key: String, _ value: [UInt8], cr: Bool) -> [UInt8] {
-        var line = Array(key.utf8) + [ASCII.colon, ASCII.space] + value
-        if cr { line.append(ASCII.carriageReturn) }
+        var line = Array(key.utf8) + [ConfigASCII.colon, ConfigASCII.space] + value
+        if cr { line.append(ConfigASCII.carriageReturn) }
         return line
     }
 
@@ -277,7 +282,7 @@ struct LineEditor {
             insertMember(b, key, value)
             return
         }
-        let cr = blocks[b].lines[i].last == ASCII.carriageReturn
+        let cr = blocks[b].lines[i].last == ConfigASCII.carriageReturn
         blocks[b].lines[i] = renderMember(key, value, cr: cr)
     }
 
@@ -348,7 +353,7 @@ struct LineEditor {
         guard let description, ByteText.isPerlTrue(description) else { return }
         var text: [UInt8] = []
         ConfigWriter.writeDescription(description, into: &text)
-        let lines = text.split(separator: ASCII.newline, omittingEmptySubsequences: false).dropLast().map { Array($0) }
+        let lines = text.split(separator: ConfigASCII.newline, omittingEmptySubsequences: false).dropLast().map { Array($0) }
         blocks[b].lines.insert(contentsOf: lines, at: at)
     }
 
@@ -378,14 +383,14 @@ struct LineEditor {
             at = (blocks[b].bodyStart..<lines.count).first { isListedLXCLine(lines[$0]) } ?? endOfContent(b)
         }
         let lines = ConfigWriter.perlSplit(env, separator: 0).map { item in
-            Array("lxc.environment.runtime: ".utf8) + item + (crlf ? [ASCII.carriageReturn] : [])
+            Array("lxc.environment.runtime: ".utf8) + item + (crlf ? [ConfigASCII.carriageReturn] : [])
         }
         blocks[b].lines.insert(contentsOf: lines, at: at ?? endOfContent(b))
     }
 
     mutating func rewriteLXC(_ b: Int, _ old: [LXCEntry], _ new: [LXCEntry]) {
         let render: (LXCEntry) -> [UInt8] = { e in
-            Array(e.key.utf8) + [ASCII.colon, ASCII.space] + e.valueBytes + (self.crlf ? [ASCII.carriageReturn] : [])
+            Array(e.key.utf8) + [ConfigASCII.colon, ConfigASCII.space] + e.valueBytes + (self.crlf ? [ConfigASCII.carriageReturn] : [])
         }
         if new.count > old.count, Array(new.prefix(old.count)) == old {
             let lines = blocks[b].lines

@@ -29,35 +29,35 @@ enum ConfigLineClassifier {
         let firstNonSpace = ByteText.skipSpace(b, start, end)
         if firstNonSpace == end { return .blank }
         let first = b[start]
-        if first == ASCII.openBracket {
+        if first == ConfigASCII.openBracket {
             if ByteText.hasPrefixIgnoringCase(b, start, end, "[pve:pending]"),
                 ByteText.skipSpace(b, start + 13, end) == end
             {
                 return .pendingHeader
             }
-            if start + 1 < end, ASCII.isLetter(b[start + 1]) {
+            if start + 1 < end, ConfigASCII.isLetter(b[start + 1]) {
                 var i = start + 2
-                while i < end, ASCII.isLetter(b[i]) || ASCII.isDigit(b[i]) || b[i] == ASCII.underscore || b[i] == ASCII.hyphen {
+                while i < end, ConfigASCII.isLetter(b[i]) || ConfigASCII.isDigit(b[i]) || b[i] == ConfigASCII.underscore || b[i] == ConfigASCII.hyphen {
                     i += 1
                 }
-                if i > start + 2, i < end, b[i] == ASCII.closeBracket, ByteText.skipSpace(b, i + 1, end) == end {
+                if i > start + 2, i < end, b[i] == ConfigASCII.closeBracket, ByteText.skipSpace(b, i + 1, end) == end {
                     return .snapshotHeader(name: (start + 1)..<i)
                 }
             }
         }
-        if first == ASCII.hash { return .comment(text: (start + 1)..<end) }
+        if first == ConfigASCII.hash { return .comment(text: (start + 1)..<end) }
         if ByteText.hasPrefix(b, start, end, "lxc.") {
             var i = start + 4
-            while i < end, ASCII.isLower(b[i]) || ASCII.isDigit(b[i]) || b[i] == ASCII.underscore || b[i] == ASCII.hyphen || b[i] == ASCII.dot {
+            while i < end, ConfigASCII.isLower(b[i]) || ConfigASCII.isDigit(b[i]) || b[i] == ConfigASCII.underscore || b[i] == ConfigASCII.hyphen || b[i] == ConfigASCII.dot {
                 i += 1
             }
             if i > start + 4, i < end {
                 var sep = -1
-                if b[i] == ASCII.colon {
+                if b[i] == ConfigASCII.colon {
                     sep = i
                 } else {
                     let j = ByteText.skipSpace(b, i, end)
-                    if j < end && b[j] == ASCII.equals { sep = j }
+                    if j < end && b[j] == ConfigASCII.equals { sep = j }
                 }
                 if sep >= 0 {
                     let vs = ByteText.skipSpace(b, sep + 1, end)
@@ -75,11 +75,11 @@ enum ConfigLineClassifier {
             let vs = ByteText.skipSpace(b, start + 7, end)
             if vs < end { return .delete(value: vs..<ByteText.trimEnd(b, vs, end)) }
         }
-        if ASCII.isLower(first) {
+        if ConfigASCII.isLower(first) {
             var i = start + 1
-            while i < end, ASCII.isLower(b[i]) || b[i] == ASCII.underscore { i += 1 }
-            while i < end, ASCII.isDigit(b[i]) { i += 1 }
-            if i < end, b[i] == ASCII.colon {
+            while i < end, ConfigASCII.isLower(b[i]) || b[i] == ConfigASCII.underscore { i += 1 }
+            while i < end, ConfigASCII.isDigit(b[i]) { i += 1 }
+            if i < end, b[i] == ConfigASCII.colon {
                 let rest = i + 1
                 if rest < end {
                     let vs = ByteText.skipSpace(b, rest, end)
@@ -106,7 +106,7 @@ enum ConfigLineClassifier {
             return nil
         }
         let word = wordStart..<e
-        while wordStart > start && ASCII.isSpace(b[wordStart - 1]) { wordStart -= 1 }
+        while wordStart > start && ConfigASCII.isSpace(b[wordStart - 1]) { wordStart -= 1 }
         guard wordStart - start >= 10, ByteText.hasPrefix(b, wordStart - 10, wordStart, "snapstate:") else { return nil }
         return word
     }

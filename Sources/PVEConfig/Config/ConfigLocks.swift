@@ -47,7 +47,7 @@ extension ContainerConfig {
     /// Proxmox: `is_template` — `template` is numerically 1.
     public var isTemplate: Bool {
         guard let t = main.rawValue("template") else { return false }
-        return PerlNumber.numericValue(t) == 1
+        return ConfigPerlNumber.numericValue(t) == 1
     }
 }
 
@@ -72,24 +72,24 @@ extension ConfigSection {
     }
 }
 
-extension PerlNumber {
+extension ConfigPerlNumber {
     /// Perl's numeric value of a string (leading whitespace, sign, digits, fraction, exponent;
     /// anything else ends the number; no number is 0).
     static func numericValue(_ s: [UInt8]) -> Double {
         var i = 0
-        while i < s.count && ASCII.isSpace(s[i]) { i += 1 }
+        while i < s.count && ConfigASCII.isSpace(s[i]) { i += 1 }
         var j = i
         if j < s.count && (s[j] == UInt8(ascii: "+") || s[j] == UInt8(ascii: "-")) { j += 1 }
-        while j < s.count && ASCII.isDigit(s[j]) { j += 1 }
-        if j < s.count && s[j] == ASCII.dot {
+        while j < s.count && ConfigASCII.isDigit(s[j]) { j += 1 }
+        if j < s.count && s[j] == ConfigASCII.dot {
             j += 1
-            while j < s.count && ASCII.isDigit(s[j]) { j += 1 }
+            while j < s.count && ConfigASCII.isDigit(s[j]) { j += 1 }
         }
         if j < s.count && (s[j] | 0x20) == UInt8(ascii: "e") {
             var k = j + 1
             if k < s.count && (s[k] == UInt8(ascii: "+") || s[k] == UInt8(ascii: "-")) { k += 1 }
             let digitsStart = k
-            while k < s.count && ASCII.isDigit(s[k]) { k += 1 }
+            while k < s.count && ConfigASCII.isDigit(s[k]) { k += 1 }
             if k > digitsStart { j = k }
         }
         return Double(String(decoding: s[i..<j], as: UTF8.self)) ?? 0

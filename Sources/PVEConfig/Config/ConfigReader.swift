@@ -24,12 +24,16 @@ public enum ConfigReader {
     ///   - mode: `.lenient` collects problems as diagnostics; `.strict` throws the first one
     ///     Proxmox's strict reader refuses.
     /// - throws: in strict mode the first refusing diagnostic; in both modes a `.fatal` one.
+    ///   - isKnownZone: the host's time-zone names (column 3 of `/usr/share/zoneinfo/zone.tab`)
+    ///     for checking `timezone`; nil accepts every zone (the library reads no host files).
     ///   - digest: whether to compute `digest` (SHA-1 of `bytes`); callers that do not need it
     ///     (formatting) can skip the work.
     public static func read(
-        _ bytes: [UInt8], file: String = "", vmid: String = "100", mode: ConfigReadMode = .lenient, digest: Bool = true
+        _ bytes: [UInt8], file: String = "", vmid: String = "100", mode: ConfigReadMode = .lenient,
+        isKnownZone: (@Sendable (String) -> Bool)? = nil, digest: Bool = true
     ) throws(ConfigDiagnostic) -> ConfigReadResult {
         var state = ReaderState(file: file, vmid: vmid, strict: mode == .strict)
+        state.isKnownZone = isKnownZone
         let result: Result<Void, ConfigDiagnostic> = bytes.withUnsafeBufferPointer { b in
             do throws(ConfigDiagnostic) {
                 try state.run(b)
@@ -51,7 +55,7 @@ public enum ConfigReader {
         guard u.suffix(4).elementsEqual("conf".utf8) else { return nil }
         var i = u.count - 5
         let digitsEnd = i
-        while i > 0 && ASCII.isDigit(u[i - 1]) { i -= 1 }
+        while i > 0 && ConfigASCII.isDigit(u[i - 1]) { i -= 1 }
         guard i < digitsEnd, i >= 5, u[(i - 5)..<i].elementsEqual("/lxc/".utf8) else {
             return nil
         }
@@ -63,6 +67,7 @@ private struct ReaderState {
     let file: String
     let vmid: String
     let strict: Bool
+    var isKnownZone: (@Sendable (String) -> Bool)? = nil
     var config = ContainerConfig()
     var diagnostics: [ConfigDiagnostic] = []
 
@@ -111,7 +116,7 @@ private struct ReaderState {
         let n = b.count
         while lineStart < n {
             var lineEnd = lineStart
-            while lineEnd < n && b[lineEnd] != ASCII.newline { lineEnd += 1 }
+            while lineEnd < n && b[lineEnd] != ConfigASCII.newline { lineEnd += 1 }
             lineNumber += 1
             try handle(b, lineStart, lineEnd, lineNumber)
             lineStart = lineEnd + 1
@@ -147,7 +152,7 @@ private struct ReaderState {
             target = .snapshot(name)
         case .comment(let r):
             descriptionBuffer.append(contentsOf: DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[r])))
-            descriptionBuffer.append(ASCII.newline)
+            descriptionBuffer.append(ConfigASCII.newline)
         case .lxc(let k, let v):
             let key = ByteText.string(b, k.lowerBound, k.upperBound)
             let value = ByteText.bytes(b, v.lowerBound, v.upperBound)
@@ -190,11 +195,11 @@ private struct ReaderState {
             let key = ByteText.string(b, k.lowerBound, k.upperBound)
             let raw = UnsafeBufferPointer(rebasing: b[v])
             var normalized: [UInt8]? = nil
-            switch ConfigValueCheck.check(key: key, keyBytes: UnsafeBufferPointer(rebasing: b[k]), value: raw) {
+            switch ConfigValueCheck.check(key: key, keyBytes: UnsafeBufferPointer(rebasing: b[k]), value: raw, isKnownZone: isKnownZone) {
             case .verbatim: break
             case .normalized(let n): normalized = n
             case .failure(let error):
-                let column = error.reason.hasPrefix("unknown setting") ? 1 : v.lowerBound - start + 1
+                let column = error.reason.hasPrefix("unknown setting") ? 1 : v.lowerBound - start + 1 + error.offset
                 try report(.error, line, column, "vm \(vmid) - unable to parse value of '\(key)' - \(error.reason)")
             }
             let existed: Bool

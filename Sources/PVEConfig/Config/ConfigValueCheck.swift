@@ -21,23 +21,27 @@ enum ConfigValueCheck {
         case failure(ValueError)
     }
 
-    static func check(key: String, keyBytes: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Outcome {
+    static func check(
+        key: String, keyBytes: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, isKnownZone: ((String) -> Bool)?
+    ) -> Outcome {
         guard let kind = ConfigSchema.kind(forBytes: keyBytes) else {
             return .failure(ValueError("unknown setting '\(key)'"))
         }
-        for b in value where b == ASCII.newline || b == ASCII.carriageReturn {
+        for b in value where b == ConfigASCII.newline || b == ConfigASCII.carriageReturn {
             return .failure(ValueError("property contains a line feed"))
         }
         switch kind.type {
         case .boolean:
-            if value.count == 1 && (value[0] == ASCII.zero || value[0] == ASCII.zero + 1) { return .verbatim }
+            if value.count == 1 && (value[0] == ConfigASCII.zero || value[0] == ConfigASCII.zero + 1) { return .verbatim }
         case .integer:
-            if !value.isEmpty && value.count < 20 && value[0] != ASCII.zero && value.allSatisfy(ASCII.isDigit) { return .verbatim }
+            if !value.isEmpty && value.count < 20 && value[0] != ConfigASCII.zero && value.allSatisfy(ConfigASCII.isDigit) { return .verbatim }
         case .number:
             if isNumber(Array(value)) { return .verbatim }
         case .string:
             guard let format = kind.format else { return .verbatim }
-            if let reason = formatChecker(format, String(decoding: value, as: UTF8.self)) { return .failure(ValueError(reason)) }
+            if let problem = formatProblem(format, String(decoding: value, as: UTF8.self), isKnownZone: isKnownZone) {
+                return .failure(ValueError(problem.reason, offset: problem.offset))
+            }
             return .verbatim
         }
         switch checkType(type: kind.type, format: kind.format, value: Array(value)) {
@@ -47,27 +51,27 @@ enum ConfigValueCheck {
     }
 
     static func checkType(type: ConfigValueType, format: ConfigKeyFormat?, value: [UInt8]) -> Result<[UInt8], ValueError> {
-        if value.contains(ASCII.newline) || value.contains(ASCII.carriageReturn) {
+        if value.contains(ConfigASCII.newline) || value.contains(ConfigASCII.carriageReturn) {
             return .failure(ValueError("property contains a line feed"))
         }
         switch type {
         case .boolean:
-            if value == [ASCII.zero + 1] || matchesIgnoringCase(value, ["on", "yes", "true"]) { return .success([ASCII.zero + 1]) }
-            if value == [ASCII.zero] || matchesIgnoringCase(value, ["off", "no", "false"]) { return .success([ASCII.zero]) }
+            if value == [ConfigASCII.zero + 1] || matchesIgnoringCase(value, ["on", "yes", "true"]) { return .success([ConfigASCII.zero + 1]) }
+            if value == [ConfigASCII.zero] || matchesIgnoringCase(value, ["off", "no", "false"]) { return .success([ConfigASCII.zero]) }
             return .failure(ValueError("type check ('boolean') failed - got '\(value.utf8String)'"))
         case .integer:
-            guard !value.isEmpty, value.allSatisfy(ASCII.isDigit) else {
+            guard !value.isEmpty, value.allSatisfy(ConfigASCII.isDigit) else {
                 return .failure(ValueError("type check ('integer') failed - got '\(value.utf8String)'"))
             }
-            return .success(PerlNumber.integerString(value))
+            return .success(ConfigPerlNumber.integerString(value))
         case .number:
             guard isNumber(value) else {
                 return .failure(ValueError("type check ('number') failed - got '\(value.utf8String)'"))
             }
             return .success(value)
         case .string:
-            if let format, let reason = formatChecker(format, value.utf8String) {
-                return .failure(ValueError(reason))
+            if let format, let problem = formatProblem(format, value.utf8String) {
+                return .failure(ValueError(problem.reason, offset: problem.offset))
             }
             return .success(value)
         }
@@ -76,13 +80,13 @@ enum ConfigValueCheck {
     /// `^\d+(\.\d+)?$`.
     static func isNumber(_ v: [UInt8]) -> Bool {
         var i = 0
-        while i < v.count && ASCII.isDigit(v[i]) { i += 1 }
+        while i < v.count && ConfigASCII.isDigit(v[i]) { i += 1 }
         guard i > 0 else { return false }
         if i == v.count { return true }
-        guard v[i] == ASCII.dot else { return false }
+        guard v[i] == ConfigASCII.dot else { return false }
         i += 1
         let fracStart = i
-        while i < v.count && ASCII.isDigit(v[i]) { i += 1 }
+        while i < v.count && ConfigASCII.isDigit(v[i]) { i += 1 }
         return i > fracStart && i == v.count
     }
 
@@ -90,7 +94,7 @@ enum ConfigValueCheck {
         for w in words where w.utf8CodeUnitCount == v.count {
             let p = w.utf8Start
             var ok = true
-            for k in 0..<v.count where ASCII.lowercased(v[k]) != p[k] {
+            for k in 0..<v.count where ConfigASCII.lowercased(v[k]) != p[k] {
                 ok = false
                 break
             }
@@ -99,24 +103,71 @@ enum ConfigValueCheck {
         return false
     }
 
-    /// The seam to the format checks (`PVE::JSONSchema::check_format`): returns the reason a value
-    /// does not match its format, or nil. Property-string formats are checked by the property-string
-    /// layer once it is available; until then every value is accepted.
-    static let formatChecker: @Sendable (ConfigKeyFormat, String) -> String? = { _, _ in nil }
+    /// The format checks (`PVE::JSONSchema::check_format`) through the property-string layer's
+    /// `ConfigValueFormat`: the reason a value does not match its format (Proxmox's text without
+    /// the final newline) and the byte offset of the problem, or nil.
+    ///
+    /// - parameter isKnownZone: the host's time-zone names (`zone.tab`); nil accepts every zone.
+    static func formatProblem(_ format: ConfigKeyFormat, _ value: String, isKnownZone: ((String) -> Bool)? = nil)
+        -> (reason: String, offset: Int)?
+    {
+        let f: ConfigValueFormat
+        switch format {
+        case .startupOrder: f = .startup
+        case .dnsName: f = .dnsName
+        case .dnsNameList: f = .dnsNameList
+        case .nameserverList: f = .addressList
+        case .timezone:
+            guard let isKnownZone else { return nil }
+            f = .timezone
+            do throws(PropertyStringError) {
+                try ConfigValueFormat.check(value, as: f, isKnownZone: isKnownZone)
+                return nil
+            } catch {
+                return (trimmed(error.description), error.offset)
+            }
+        case .configID: f = .configID
+        case .volumeID: f = .volumeID
+        case .tagList: f = .tags
+        case .rootfs: f = .rootfs
+        case .mountPoint: f = .mountPoint
+        case .network: f = .network
+        case .unused: f = .unused
+        case .device: f = .device
+        case .features: f = .features
+        }
+        do throws(PropertyStringError) {
+            try ConfigValueFormat.check(value, as: f)
+            return nil
+        } catch {
+            return (trimmed(error.description), error.offset)
+        }
+    }
+
+    private static func trimmed(_ s: String) -> String {
+        var s = s
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
 
     struct ValueError: Error, Sendable, Hashable {
         var reason: String
-        init(_ reason: String) { self.reason = reason }
+        /// Byte offset of the problem inside the value.
+        var offset: Int
+        init(_ reason: String, offset: Int = 0) {
+            self.reason = reason
+            self.offset = offset
+        }
     }
 }
 
 /// How Perl prints `int($digits)`.
-enum PerlNumber {
+enum ConfigPerlNumber {
     /// `int("0512")` → `512`; beyond the 64-bit range Perl works with a double and prints it with
     /// `%.15g` (`99999999999999999999` → `1e+20`).
     static func integerString(_ digits: [UInt8]) -> [UInt8] {
         var start = 0
-        while start < digits.count - 1 && digits[start] == ASCII.zero { start += 1 }
+        while start < digits.count - 1 && digits[start] == ConfigASCII.zero { start += 1 }
         if start == 0 && digits.count < 20 { return digits }
         let trimmed = Array(digits[start...])
         if trimmed.count < 20 { return trimmed }
@@ -152,15 +203,15 @@ enum PerlNumber {
         var digits: [UInt8] = []
         for (i, limb) in limbs.reversed().enumerated() {
             var s = Array(String(limb).utf8)
-            if i > 0 { s = [UInt8](repeating: ASCII.zero, count: 9 - s.count) + s }
+            if i > 0 { s = [UInt8](repeating: ConfigASCII.zero, count: 9 - s.count) + s }
             digits.append(contentsOf: s)
         }
         var exponent = digits.count - 1
-        var mantissa = Array(digits.prefix(15)).map { Int($0 - ASCII.zero) }
+        var mantissa = Array(digits.prefix(15)).map { Int($0 - ConfigASCII.zero) }
         let rest = digits.dropFirst(15)
         if let first = rest.first {
-            let r = Int(first - ASCII.zero)
-            let tail = rest.dropFirst().contains { $0 != ASCII.zero }
+            let r = Int(first - ConfigASCII.zero)
+            let tail = rest.dropFirst().contains { $0 != ConfigASCII.zero }
             let up = r > 5 || (r == 5 && (tail || mantissa[14] % 2 == 1))
             if up {
                 var k = 14

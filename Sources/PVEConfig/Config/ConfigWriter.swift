@@ -40,11 +40,11 @@ public enum ConfigWriter {
         }
         for name in config.snapshotNames {
             guard let section = config.snapshots[name] else { continue }
-            out.append(ASCII.newline)
-            out.append(ASCII.openBracket)
+            out.append(ConfigASCII.newline)
+            out.append(ConfigASCII.openBracket)
             out.append(contentsOf: name.utf8)
-            out.append(ASCII.closeBracket)
-            out.append(ASCII.newline)
+            out.append(ConfigASCII.closeBracket)
+            out.append(ConfigASCII.newline)
             try writeSection(section, into: &out)
         }
     }
@@ -71,20 +71,20 @@ public enum ConfigWriter {
         }
         try s.forEachRaw { (key, value) throws(ConfigWriteError) in
             if isSkipped(key) { return }
-            if value.contains(ASCII.newline) {
+            if value.contains(ConfigASCII.newline) {
                 throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
             }
             appendUTF8(key, to: &out)
-            out.append(ASCII.colon)
-            out.append(ASCII.space)
+            out.append(ConfigASCII.colon)
+            out.append(ConfigASCII.space)
             out.append(contentsOf: value)
-            out.append(ASCII.newline)
+            out.append(ConfigASCII.newline)
         }
         if let env = s.environmentBytes, ByteText.isPerlTrue(env) {
             for item in perlSplit(env, separator: 0) {
                 out.append(contentsOf: "lxc.environment.runtime: ".utf8)
                 out.append(contentsOf: item)
-                out.append(ASCII.newline)
+                out.append(ConfigASCII.newline)
             }
         }
         if let v = s.rawValue("lxc"), ByteText.isPerlTrue(v) {
@@ -93,10 +93,10 @@ public enum ConfigWriter {
         }
         for entry in s.lxc where entry.key != "lxc.environment.runtime" {
             appendUTF8(entry.key, to: &out)
-            out.append(ASCII.colon)
-            out.append(ASCII.space)
+            out.append(ConfigASCII.colon)
+            out.append(ConfigASCII.space)
             out.append(contentsOf: entry.valueBytes)
-            out.append(ASCII.newline)
+            out.append(ConfigASCII.newline)
         }
     }
 
@@ -108,10 +108,10 @@ public enum ConfigWriter {
 
     /// `#<encoded line>` for every piece of `split(/\n/, $description)`.
     static func writeDescription(_ d: [UInt8], into out: inout [UInt8]) {
-        for line in perlSplit(d, separator: ASCII.newline) {
-            out.append(ASCII.hash)
+        for line in perlSplit(d, separator: ConfigASCII.newline) {
+            out.append(ConfigASCII.hash)
             DescriptionCoding.encode(line, into: &out)
-            out.append(ASCII.newline)
+            out.append(ConfigASCII.newline)
         }
     }
 

@@ -13,7 +13,7 @@ public enum DescriptionCoding {
         var hasHighBytes = false
         while i != text.endIndex {
             let b = text[i]
-            if b == ASCII.percent {
+            if b == ConfigASCII.percent {
                 let j = text.index(after: i)
                 if j != text.endIndex, let hi = hexValue(text[j]) {
                     let k = text.index(after: j)
@@ -39,7 +39,7 @@ public enum DescriptionCoding {
             if (b >= 0x20 && b <= 0x24) || (b >= 0x26 && b <= 0x39) || (b >= 0x3B && b <= 0x7E) {
                 out.append(b)
             } else {
-                out.append(ASCII.percent)
+                out.append(ConfigASCII.percent)
                 out.append(hexDigits[Int(b >> 4)])
                 out.append(hexDigits[Int(b & 0x0F)])
             }

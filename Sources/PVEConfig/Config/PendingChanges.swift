@@ -17,9 +17,9 @@ public struct PendingDeletion: Sendable, Hashable {
     public static func parse(_ text: String?) -> [PendingDeletion] {
         guard let text, !text.isEmpty, text != "0" else { return [] }
         var flags: [String: Bool] = [:]
-        let normalized = text.utf8.map { $0 == ASCII.comma || $0 == ASCII.semicolon ? ASCII.space : $0 }
-        for item in normalized.split(whereSeparator: ASCII.isSpace) {
-            if item.first == ASCII.bang {
+        let normalized = text.utf8.map { $0 == ConfigASCII.comma || $0 == ConfigASCII.semicolon ? ConfigASCII.space : $0 }
+        for item in normalized.split(whereSeparator: ConfigASCII.isSpace) {
+            if item.first == ConfigASCII.bang {
                 flags[String(decoding: item.dropFirst(), as: UTF8.self)] = true
             } else {
                 flags[String(decoding: item, as: UTF8.self)] = false

@@ -23,8 +23,8 @@ extension ContainerConfig {
         }
         let u = Array(name.utf8)
         let valid =
-            u.count >= 2 && ASCII.isLetter(u[0])
-            && u.dropFirst().allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.underscore || $0 == ASCII.hyphen }
+            u.count >= 2 && ConfigASCII.isLetter(u[0])
+            && u.dropFirst().allSatisfy { ConfigASCII.isLetter($0) || ConfigASCII.isDigit($0) || $0 == ConfigASCII.underscore || $0 == ConfigASCII.hyphen }
         guard valid else { throw ConfigOperationError("snapname: invalid format - invalid configuration ID '\(name)'") }
         guard u.count <= 40 else { throw ConfigOperationError("snapname: value may only be 40 characters long") }
     }
@@ -128,11 +128,7 @@ extension ContainerConfig {
     /// The `backup` option of a mount point value.
     static func backupFlag(key: String, section: ConfigSection) -> Bool {
         guard let value = section.rawValue(key) else { return false }
-        for part in value.split(separator: ASCII.comma) where part.starts(with: "backup=".utf8) {
-            let v = Array(part.dropFirst(7))
-            return v == [ASCII.zero + 1] || ["on", "yes", "true"].contains(v.utf8String.lowercased())
-        }
-        return false
+        return VolumeInfo.backupFlag(key: key, value: value)
     }
 
     /// Deletes a snapshot: locks with `snapshot-delete`, marks it `snapstate: delete`, removes the

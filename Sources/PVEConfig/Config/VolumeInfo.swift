@@ -3,24 +3,20 @@ enum VolumeInfo {
     /// The `volume` of a `rootfs`/`mpN`/`unusedN` value, or nil when the value does not parse
     /// (Proxmox: `parse_volume($key, $value, 1)`).
     static func volume(key: String, value: [UInt8]) -> [UInt8]? {
-        volumeOfPropertyString(value)
+        let text = value.utf8String
+        if key == "rootfs" {
+            return (try? MountPoint(parsing: text, kind: .rootfs)).map { Array($0.volume.utf8) }
+        }
+        if key.hasPrefix("unused") {
+            return (try? UnusedVolume(parsing: text)).map { Array($0.volume.utf8) }
+        }
+        return (try? MountPoint(parsing: text, kind: .mountPoint)).map { Array($0.volume.utf8) }
     }
 
-    /// The volume named by a property string: the bare (default-key) part or `volume=`.
-    static func volumeOfPropertyString(_ value: [UInt8]) -> [UInt8]? {
-        var result: [UInt8]? = nil
-        for part in value.split(separator: ASCII.comma, omittingEmptySubsequences: true) {
-            if let eq = part.firstIndex(of: ASCII.equals) {
-                if part[part.startIndex..<eq].elementsEqual("volume".utf8) {
-                    guard result == nil else { return nil }
-                    result = Array(part[(eq + 1)...])
-                }
-            } else {
-                guard result == nil else { return nil }
-                result = Array(part)
-            }
-        }
-        return result
+    /// The `backup` option of a mount point value (nil when the value does not parse).
+    static func backupFlag(key: String, value: [UInt8]) -> Bool {
+        guard key != "rootfs", let mp = try? MountPoint(parsing: value.utf8String, kind: .mountPoint) else { return false }
+        return mp.backup == true
     }
 
     /// `classify_mountpoint`: a value starting with `/` is a bind mount or device, else a volume.
@@ -30,13 +26,13 @@ enum VolumeInfo {
 
     /// `PVE::Storage::parse_volume_id`: `^([a-z][a-z0-9\-_.]*[a-z0-9]):(.+)$` (any case).
     static func isVolumeID(_ v: [UInt8]) -> Bool {
-        guard let colon = v.firstIndex(of: ASCII.colon) else { return false }
+        guard let colon = v.firstIndex(of: ConfigASCII.colon) else { return false }
         // The storage part cannot contain `:`, so the first colon ends it.
         let sid = v[..<colon]
-        guard sid.count >= 2, let first = sid.first, ASCII.isLetter(first), let last = sid.last,
-            ASCII.isLetter(last) || ASCII.isDigit(last)
+        guard sid.count >= 2, let first = sid.first, ConfigASCII.isLetter(first), let last = sid.last,
+            ConfigASCII.isLetter(last) || ConfigASCII.isDigit(last)
         else { return false }
-        for b in sid where !(ASCII.isLetter(b) || ASCII.isDigit(b) || b == ASCII.hyphen || b == ASCII.underscore || b == ASCII.dot) {
+        for b in sid where !(ConfigASCII.isLetter(b) || ConfigASCII.isDigit(b) || b == ConfigASCII.hyphen || b == ConfigASCII.underscore || b == ConfigASCII.dot) {
             return false
         }
         return colon + 1 < v.count

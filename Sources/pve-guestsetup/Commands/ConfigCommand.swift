@@ -56,7 +56,8 @@ enum ConfigCommand: CLICommand {
             throw CommandFailure(error.description)
         }
         do {
-            return (bytes, try ConfigReader.read(bytes, file: path, vmid: vmid, digest: digest))
+            let zones = ConfigFileIO.hostTimeZones
+            return (bytes, try ConfigReader.read(bytes, file: path, vmid: vmid, isKnownZone: zones, digest: digest))
         } catch {
             throw CommandFailure(error.description)
         }

@@ -12,6 +12,21 @@ enum ConfigFileIO {
         return String(cString: p)
     }
 
+    /// The host's time-zone names (column 3 of `/usr/share/zoneinfo/zone.tab`, as Proxmox's
+    /// `pve_verify_timezone` reads it), or nil when the file cannot be read.
+    static let hostTimeZones: (@Sendable (String) -> Bool)? = {
+        guard let bytes = try? read("/usr/share/zoneinfo/zone.tab") else { return nil }
+        var zones: Set<String> = []
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            let trimmed = line.drop { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+            if trimmed.first == UInt8(ascii: "#") { continue }
+            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+            if fields.count > 2 { zones.insert(String(decoding: fields[2], as: UTF8.self)) }
+        }
+        let known = zones
+        return { known.contains($0) }
+    }()
+
     /// Reads a whole file.
     static func read(_ path: String) throws(Failure) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

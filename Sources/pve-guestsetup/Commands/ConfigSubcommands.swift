@@ -105,7 +105,7 @@ enum ConfigSetCommand: CLICommand {
         }
         var document: ConfigDocument
         do {
-            document = try ConfigDocument(bytes: bytes, file: path, vmid: vmid)
+            document = try ConfigDocument(bytes: bytes, file: path, vmid: vmid, isKnownZone: ConfigFileIO.hostTimeZones)
         } catch {
             throw CommandFailure(error.description)
         }
