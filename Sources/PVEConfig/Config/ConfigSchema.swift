@@ -153,17 +153,27 @@ public enum ConfigSchema {
     /// Type and format of a key without the descriptive parts (cheap to copy; the reader's lookup).
     struct Kind: Sendable {
         var type: ConfigValueType
-        var format: ConfigKeyFormat?
+        var format: ConfigKeyFormat? = nil
     }
 
-    private static let plainKinds: [(name: String, kind: Kind)] = plainKeys.map { ($0.name, Kind(type: $0.type, format: $0.format)) }
 
-    /// The plain keys' kinds bucketed by name length, for byte-level lookup.
-    private static let plainByLength: [[(name: [UInt8], kind: Kind)]] = {
-        var buckets = [[(name: [UInt8], kind: Kind)]](repeating: [], count: 16)
-        for k in plainKeys { buckets[k.name.utf8.count].append((Array(k.name.utf8), Kind(type: k.type, format: k.format))) }
-        return buckets
-    }()
+    /// The plain keys' kinds as static strings (no reference counting in the reader's lookup).
+    private static let plainTable: [(name: StaticString, kind: Kind)] = [
+        ("arch", Kind(type: .string)), ("cmode", Kind(type: .string)), ("console", Kind(type: .boolean)),
+        ("cores", Kind(type: .integer)), ("cpulimit", Kind(type: .number)), ("cpuunits", Kind(type: .integer)),
+        ("debug", Kind(type: .boolean)), ("description", Kind(type: .string)), ("entrypoint", Kind(type: .string)),
+        ("env", Kind(type: .string)), ("features", Kind(type: .string, format: .features)),
+        ("hookscript", Kind(type: .string, format: .volumeID)), ("hostname", Kind(type: .string, format: .dnsName)),
+        ("lock", Kind(type: .string)), ("memory", Kind(type: .integer)),
+        ("nameserver", Kind(type: .string, format: .nameserverList)), ("onboot", Kind(type: .boolean)),
+        ("ostype", Kind(type: .string)), ("parent", Kind(type: .string, format: .configID)),
+        ("protection", Kind(type: .boolean)), ("rootfs", Kind(type: .string, format: .rootfs)),
+        ("searchdomain", Kind(type: .string, format: .dnsNameList)), ("snaptime", Kind(type: .integer)),
+        ("startup", Kind(type: .string, format: .startupOrder)), ("swap", Kind(type: .integer)),
+        ("tags", Kind(type: .string, format: .tagList)), ("template", Kind(type: .boolean)),
+        ("timezone", Kind(type: .string, format: .timezone)), ("tty", Kind(type: .integer)),
+        ("unprivileged", Kind(type: .boolean)),
+    ]
 
     /// The type and format of `key` (nil: unknown setting).
     static func kind(for key: String) -> Kind? {
@@ -174,15 +184,17 @@ public enum ConfigSchema {
     /// The type and format of the key spelt by `key` (nil: unknown setting).
     static func kind(forBytes key: UnsafeBufferPointer<UInt8>) -> Kind? {
         let n = key.count
-        if n > 0 && n < 16 {
-            for candidate in plainByLength[n] where candidate.name[0] == key[0] {
-                var equal = true
-                for i in 1..<n where candidate.name[i] != key[i] {
-                    equal = false
-                    break
-                }
-                if equal { return candidate.kind }
+        guard n > 0 else { return nil }
+        let first = key[0]
+        for candidate in plainTable where candidate.name.utf8CodeUnitCount == n {
+            let p = candidate.name.utf8Start
+            guard p[0] == first else { continue }
+            var equal = true
+            for i in 1..<n where p[i] != key[i] {
+                equal = false
+                break
             }
+            if equal { return candidate.kind }
         }
         // Indexed families: letters then a canonical decimal index.
         var i = n
