@@ -120,6 +120,17 @@ struct PendingTests {
         #expect(throws: ConfigEditError.self) { try c.set("memory", to: "64", in: .snapshot("nope")) }
     }
 
+    @Test func updateNormalisesListsAndTags() throws {
+        var c = ContainerConfig()
+        try c.setApplying("nameserver", to: "1.1.1.1, 8.8.8.8;9.9.9.9")
+        try c.setApplying("searchdomain", to: " a.example,b.example ")
+        try c.setApplying("tags", to: "Web;db,web;  alpha")
+        #expect(c["nameserver"] == "1.1.1.1 8.8.8.8 9.9.9.9")
+        #expect(c["searchdomain"] == "a.example b.example")
+        #expect(c["tags"] == "alpha;db;web")
+        #expect(throws: ConfigEditError.self) { try c.setApplying("nameserver", to: "1.1.1.1 nope") }
+    }
+
     @Test func setApplyingReplacesVolume() throws {
         var c = try ConfigReader.read(Array("mp0: local:old,mp=/a\nrootfs: local:root\n".utf8)).config
         try c.setApplying("mp0", to: "local:new,mp=/a")

@@ -66,8 +66,33 @@ extension ContainerConfig {
                 throw ConfigEditError(key: key, message: error.message)
             }
         }
-        try set(key, to: value, in: .pending)
+        try set(key, to: Self.apiNormalized(key, value), in: .pending)
         removePendingDeletion(key)
+    }
+
+    /// The rewriting `update_pct_config` applies to some values: `nameserver` and `searchdomain`
+    /// lists are re-joined with single blanks, `tags` are lower-cased, sorted and de-duplicated and
+    /// joined with `;` (Proxmox's default tag style: case-insensitive, sorted).
+    static func apiNormalized(_ key: String, _ value: String) -> String {
+        switch key {
+        case "nameserver", "searchdomain":
+            return ValueList.split(value).joined(separator: " ")
+        case "tags":
+            var seen: Set<String> = []
+            var out: [String] = []
+            let tags = ValueList.split(value).sorted { ByteText.less(asciiLowercased($0), asciiLowercased($1)) }
+            for tag in tags {
+                let lower = asciiLowercased(tag)
+                if seen.insert(lower).inserted { out.append(lower) }
+            }
+            return out.joined(separator: ";")
+        default:
+            return value
+        }
+    }
+
+    private static func asciiLowercased(_ s: String) -> String {
+        String(decoding: s.utf8.map { ConfigASCII.lowercased($0) }, as: UTF8.self)
     }
 
     /// Queues a deletion as `pct set --delete` does. Returns Proxmox's warning when the key is set
@@ -223,7 +248,7 @@ extension ContainerConfig {
         }
         var c = self
         let old = c.main.rawValue(key)
-        try c.set(key, to: value, in: .main)
+        try c.set(key, to: Self.apiNormalized(key, value), in: .main)
         c.revertPending(key)
         if ConfigSchema.isVolumeKey(key), let old, let oldVol = VolumeInfo.volume(key: key, value: old),
             VolumeInfo.isStorageVolume(oldVol), let new = c.main.rawValue(key),
