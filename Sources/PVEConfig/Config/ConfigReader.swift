@@ -203,7 +203,9 @@ private struct ReaderState {
                 try report(.error, line, column, "vm \(vmid) - unable to parse value of '\(key)' - \(error.reason)")
             }
             let existed: Bool
-            switch key {
+            // Only `description`, `env` and `lxc` are special; compare by length first.
+            let special = (k.count == 11 || k.count == 3) ? key : ""
+            switch special {
             case "description":
                 existed = section.descriptionBytes != nil
                 section.descriptionBytes = normalized ?? Array(raw)

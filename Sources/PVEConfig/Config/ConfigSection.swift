@@ -119,6 +119,8 @@ public struct ConfigSection: Sendable, Hashable {
         if found {
             entries[i].start = start
             entries[i].end = storage.count
+        } else if i == entries.count {
+            entries.append((key, start, storage.count))
         } else {
             entries.insert((key, start, storage.count), at: i)
         }

@@ -56,11 +56,13 @@ public enum ConfigWriter {
 
     /// Members the section generator never prints as `key: value`.
     private static func isSkipped(_ key: String) -> Bool {
-        guard let first = key.utf8.first, first == UInt8(ascii: "d") || first == UInt8(ascii: "p") || first == UInt8(ascii: "s")
-            || first == UInt8(ascii: "e") || first == UInt8(ascii: "l")
-        else { return false }
-        switch key {
-        case "digest", "description", "pending", "snapshots", "snapname", "env", "lxc": return true
+        switch key.utf8.count {
+        case 3: return key == "env" || key == "lxc"
+        case 6: return key == "digest"
+        case 7: return key == "pending"
+        case 8: return key == "snapname"
+        case 9: return key == "snapshots"
+        case 11: return key == "description"
         default: return false
         }
     }

@@ -32,20 +32,39 @@ enum ConfigFileIO {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(description: "unable to open file '\(path)' - \(errnoText(errno))") }
         defer { close(fd) }
-        var out: [UInt8] = []
         var st = stat()
-        if fstat(fd, &st) == 0, st.st_size > 0 { out.reserveCapacity(Int(st.st_size)) }
-        var buf = [UInt8](repeating: 0, count: 65536)
+        let expected = fstat(fd, &st) == 0 && st.st_size > 0 ? Int(st.st_size) : 0
+        var out: [UInt8] = []
+        var capacity = max(expected + 1, 4096)
         while true {
-            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(description: "unable to read file '\(path)' - \(errnoText(errno))")
-            }
-            if n == 0 { break }
-            out.append(contentsOf: buf[0..<n])
+            var failed: Int32 = 0
+            let chunk = try readChunk(fd, capacity: capacity, failed: &failed)
+            if failed != 0 { throw Failure(description: "unable to read file '\(path)' - \(errnoText(failed))") }
+            if chunk.isEmpty { break }
+            out.append(contentsOf: chunk)
+            capacity = 4096
         }
         return out
+    }
+
+    /// Reads up to `capacity` bytes (retrying on EINTR) without zero-filling a buffer first.
+    private static func readChunk(_ fd: Int32, capacity: Int, failed: inout Int32) throws(Failure) -> [UInt8] {
+        var code: Int32 = 0
+        let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            count = 0
+            while true {
+                let n = Glibc.read(fd, buffer.baseAddress, capacity)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    code = errno
+                    return
+                }
+                count = n
+                return
+            }
+        }
+        failed = code
+        return chunk
     }
 
     /// Replaces `path` with `bytes` atomically, keeping the old file's mode.
