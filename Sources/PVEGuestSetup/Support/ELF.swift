@@ -1,6 +1,12 @@
 /// Reads the `DT_NEEDED` entries of an ELF file's dynamic section, in Swift (Proxmox runs
 /// `objdump -p` on the guest's init binary for this).
 enum ELFDynamic {
+    /// Whether `b` starts like an ELF file objdump can read (magic, class, data encoding).
+    static func isELF(_ b: [UInt8]) -> Bool {
+        b.count >= 52 && b[0] == 0x7F && b[1] == 0x45 && b[2] == 0x4C && b[3] == 0x46 && (b[4] == 1 || b[4] == 2)
+            && (b[5] == 1 || b[5] == 2)
+    }
+
     /// Library names the binary needs, in dynamic-section order; empty for anything unparsable.
     static func neededLibraries(_ b: [UInt8]) -> [String] {
         guard b.count >= 52, b[0] == 0x7F, b[1] == 0x45, b[2] == 0x4C, b[3] == 0x46 else { return [] }

@@ -98,7 +98,14 @@ enum ApplyCommand: CLICommand {
 
         for m in result.context.messages {
             switch m.kind {
-            case .info: if !json { console.out(m.text + "\n") }
+            case .info:
+                if json {
+                    break
+                } else if dryRun {
+                    console.err(m.text + "\n")
+                } else {
+                    console.out(m.text + "\n")
+                }
             case .warning: console.err("WARN: " + m.text + "\n")
             }
         }
