@@ -23,12 +23,13 @@ enum ELFDynamic {
         }
         let word = is64 ? 8 : 4
         guard let phoff = u(is64 ? 0x20 : 0x1C, word), let phentsize = u(is64 ? 0x36 : 0x2A, 2),
-            let phnum = u(is64 ? 0x38 : 0x2C, 2), phentsize > 0, phnum < 4096
+            let phnum = u(is64 ? 0x38 : 0x2C, 2), phentsize > 0, phnum < 4096,
+            let phStart = Int(exactly: phoff), phStart < b.count
         else { return [] }
         struct Segment { var type: UInt64; var offset: UInt64; var vaddr: UInt64; var filesz: UInt64 }
         var segments: [Segment] = []
         for i in 0..<Int(phnum) {
-            let base = Int(phoff) + i * Int(phentsize)
+            let base = phStart + i * Int(phentsize)
             guard let type = u(base, 4) else { return [] }
             let offset: UInt64?
             let vaddr: UInt64?
@@ -54,8 +55,9 @@ enum ELFDynamic {
         }
         var needed: [UInt64] = []
         var strtab: UInt64?
-        var off = Int(clamping: dynamic.offset)
-        let end = min(b.count, off + Int(clamping: min(dynamic.filesz, UInt64(Int32.max))))
+        guard dynamic.offset < UInt64(b.count) else { return [] }
+        var off = Int(dynamic.offset)
+        let end = min(b.count, off + Int(min(dynamic.filesz, UInt64(b.count))))
         while off + 2 * word <= end {
             guard let tag = u(off, word), let val = u(off + word, word) else { break }
             if tag == 0 { break }
@@ -65,7 +67,7 @@ enum ELFDynamic {
         }
         guard let strtab, let strOff = fileOffset(strtab) else { return [] }
         return needed.compactMap { n -> String? in
-            guard let start = Int(exactly: UInt64(strOff) &+ n), start < b.count else { return nil }
+            guard n < UInt64(b.count), let start = Int(exactly: UInt64(strOff) + n), start < b.count else { return nil }
             guard let stop = b[start...].firstIndex(of: 0) else { return nil }
             return String(decoding: b[start..<stop], as: UTF8.self)
         }
