@@ -48,10 +48,16 @@ public final class InMemoryFileSystem: GuestFileSystem, Sendable {
         }
     }
 
-    /// Makes every later write to `path` fail midway with an I/O error.
+    /// Makes every later write to `path` fail midway with an I/O error (like `RootFS`, the
+    /// original content stays: the failure happens before the atomic replacement).
     public func failWrites(to path: String) {
         let p = Self.normalize(path)
         _ = state.withLock { $0.failingWrites.insert(p) }
+    }
+
+    /// Undoes `failWrites(to:)` for every path.
+    public func stopFailingWrites() {
+        state.withLock { $0.failingWrites.removeAll() }
     }
 
     /// The raw node stored at `path` (no symlink resolution).
@@ -158,6 +164,10 @@ public final class InMemoryFileSystem: GuestFileSystem, Sendable {
             default: throw FileError(code: .notRegularFile, path: path, operation: "read", reason: "not a regular file")
             }
         }
+    }
+
+    public func readPrefix(_ path: String, count: Int) throws(FileError) -> [UInt8] {
+        Array(try read(path, limit: Int.max).prefix(max(count, 0)))
     }
 
     public func write(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) {

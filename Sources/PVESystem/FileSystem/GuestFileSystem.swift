@@ -18,6 +18,11 @@ public protocol GuestFileSystem: Sendable {
     /// directories (never blocks), `.tooLarge` past `limit` bytes.
     func read(_ path: String, limit: Int) throws(FileError) -> [UInt8]
 
+    /// The first `count` bytes (fewer at end of file) of the regular file at `path`, without reading
+    /// the rest. Same errors as `read`, except that it is never `.tooLarge`.
+    /// (A default implementation reads the whole file; `RootFS` reads only the prefix.)
+    func readPrefix(_ path: String, count: Int) throws(FileError) -> [UInt8]
+
     /// Replaces (or creates) the regular file at `path` atomically: temporary file in the same
     /// directory, full write, fsync, rename. A replaced file keeps its mode and owner unless
     /// `options` says otherwise; a new file gets `options.mode` (default 0644) and `options.owner`.
@@ -99,6 +104,11 @@ public struct WriteOptions: Sendable, Hashable {
 }
 
 extension GuestFileSystem {
+    /// Default `readPrefix`: reads the whole file and keeps the first `count` bytes.
+    public func readPrefix(_ path: String, count: Int) throws(FileError) -> [UInt8] {
+        Array(try read(path, limit: Int.max).prefix(max(count, 0)))
+    }
+
     /// `true` if anything (also a dangling symlink) exists at `path`.
     public func exists(_ path: String) throws(FileError) -> Bool {
         try info(path, followSymlinks: false) != nil

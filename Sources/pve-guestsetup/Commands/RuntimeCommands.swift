@@ -1,45 +1,188 @@
+import PVERuntime
+
+/// `start <ctid>`: `lxc-start` in the background (then wait for RUNNING), or in the foreground with a debug log.
 enum StartCommand: CLICommand {
-    static let spec = CommandSpec(name: "start", abstract: "Start a container.", usage: "start <ctid> [options]")
+    static let spec = CommandSpec(
+        name: "start",
+        abstract: "Start a container.",
+        usage: "start <ctid> [--foreground] [--log-file <file>] [--log-priority <level>] [--print-command] [--lxcpath <dir>]",
+        discussion: """
+            Runs lxc-start and waits up to 10 seconds for the container to be RUNNING. With --foreground the
+            container runs attached to this terminal until it stops (lxc-start -F), as in the debugging recipe
+            'lxc-start -n <ctid> -F -l DEBUG -o <file>'; the exit status is then lxc-start's.
+            """,
+        arguments: [RuntimeContext.ctidArgument],
+        options: [
+            .flag("--foreground", help: "Run in the foreground (lxc-start -F)."),
+            .value("--log-file", valueName: "file", help: "Write LXC's log to this file (-o)."),
+            .value("--log-priority", valueName: "level", help: "LXC log level: TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, …"),
+        ] + RuntimeContext.commonOptions
+    )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
-        guard try parse(args, console: &console) != nil else { return 0 }
-        throw CommandFailure("start: not implemented yet")
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        let ctid = try RuntimeContext.ctid(parsed)
+        let lxc = try RuntimeContext.lxc(parsed)
+        let options = StartOptions(
+            foreground: parsed.flag("--foreground"), logFile: parsed.value("--log-file"),
+            logPriority: parsed.value("--log-priority"))
+        let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.startCommand(ctid, options: options) }
+        if parsed.flag("--print-command") {
+            console.out(command.description + "\n")
+            return 0
+        }
+        return try RuntimeContext.mapErrors { () throws(RuntimeError) -> Int32 in
+            if options.foreground {
+                return try lxc.runForeground(ctid, options: options).status.exitCode
+            }
+            // Proxmox refuses to start a running container (API2::LXC::Status vm_start).
+            if try lxc.state(of: ctid) != .stopped {
+                throw RuntimeError(.startFailed, "CT \(ctid) already running")
+            }
+            try lxc.start(ctid, options: options)
+            return 0
+        }
     }
 }
 
+/// `stop <ctid>`: a clean shutdown (like `pct shutdown`) or an immediate kill (like `pct stop`).
 enum StopCommand: CLICommand {
-    static let spec = CommandSpec(name: "stop", abstract: "Stop a container.", usage: "stop <ctid> [options]")
+    static let spec = CommandSpec(
+        name: "stop",
+        abstract: "Stop a container.",
+        usage: "stop <ctid> [--timeout <seconds>] [--kill] [--print-command] [--lxcpath <dir>]",
+        discussion: """
+            Without --kill this is a clean shutdown like 'pct shutdown': the container's init gets its halt
+            signal and has --timeout seconds (LXC's default: 60) to stop, else the command fails. --kill stops
+            it at once like 'pct stop'. Either way the command returns once the container is STOPPED.
+            """,
+        arguments: [RuntimeContext.ctidArgument],
+        options: [
+            .value("--timeout", valueName: "seconds", help: "Seconds to wait for a clean shutdown."),
+            .flag("--kill", help: "Kill the container at once (lxc-stop --kill)."),
+        ] + RuntimeContext.commonOptions
+    )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
-        guard try parse(args, console: &console) != nil else { return 0 }
-        throw CommandFailure("stop: not implemented yet")
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        let ctid = try RuntimeContext.ctid(parsed)
+        let lxc = try RuntimeContext.lxc(parsed)
+        let timeout = try parsed.int("--timeout")
+        if let timeout, timeout < 0 { throw UsageError("The value '\(timeout)' is invalid for '--timeout <seconds>'") }
+        if parsed.flag("--kill"), timeout != nil { throw UsageError("The options '--kill' and '--timeout' cannot be combined") }
+        let mode: StopMode = parsed.flag("--kill") ? .kill : .shutdown(timeout: timeout, forceAfterTimeout: false)
+        let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.stopCommand(ctid, mode: mode) }
+        if parsed.flag("--print-command") {
+            console.out(command.description + "\n")
+            return 0
+        }
+        let outcome = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.stop(ctid, mode: mode) }
+        if outcome == .wasNotRunning { throw CommandFailure("CT \(ctid) not running") }
+        return 0
     }
 }
 
+/// `status <ctid>`: `status: running|stopped` like `pct status`, or JSON with the LXC state and PID.
 enum StatusCommand: CLICommand {
-    static let spec = CommandSpec(name: "status", abstract: "Show a container's state.", usage: "status <ctid> [--json]")
+    static let spec = CommandSpec(
+        name: "status",
+        abstract: "Show a container's state.",
+        usage: "status <ctid> [--json] [--print-command] [--lxcpath <dir>]",
+        discussion: """
+            Prints 'status: running' or 'status: stopped' like 'pct status' (any state but STOPPED counts as
+            running). --json adds the LXC state and the host PID of the container's init.
+            """,
+        arguments: [RuntimeContext.ctidArgument],
+        options: [.flag("--json", help: "Print JSON: ctid, status, state, pid.")] + RuntimeContext.commonOptions
+    )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
-        guard try parse(args, console: &console) != nil else { return 0 }
-        throw CommandFailure("status: not implemented yet")
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        let ctid = try RuntimeContext.ctid(parsed)
+        let lxc = try RuntimeContext.lxc(parsed)
+        if parsed.flag("--print-command") {
+            console.out(try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.infoCommand(ctid) }.description + "\n")
+            return 0
+        }
+        let status = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.status(of: ctid) }
+        let word = status.state == .stopped ? "stopped" : "running"
+        if parsed.flag("--json") {
+            let json = JSON.object([
+                ("ctid", .string(ctid)),
+                ("status", .string(word)),
+                ("state", .string(status.state.name)),
+                ("pid", status.pid.map { .int(Int($0)) } ?? .null),
+            ])
+            console.out(json.rendered())
+        } else {
+            console.out("status: \(word)\n")
+        }
+        return 0
     }
 }
 
+/// `enter <ctid>`: a login shell inside the container on this terminal, like `pct enter`.
 enum EnterCommand: CLICommand {
-    static let spec = CommandSpec(name: "enter", abstract: "Open a shell inside a running container.", usage: "enter <ctid>")
+    static let spec = CommandSpec(
+        name: "enter",
+        abstract: "Open a shell inside a running container.",
+        usage: "enter <ctid> [--clear-env] [--print-command] [--lxcpath <dir>]",
+        discussion: """
+            Runs 'lxc-attach -n <ctid> --keep-env' (or --clear-env) on this terminal, like 'pct enter'. The
+            exit status is the shell's.
+            """,
+        arguments: [RuntimeContext.ctidArgument],
+        options: [.flag("--clear-env", help: "Start with a clean environment (only container=lxc).")]
+            + RuntimeContext.commonOptions
+    )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
-        guard try parse(args, console: &console) != nil else { return 0 }
-        throw CommandFailure("enter: not implemented yet")
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        let ctid = try RuntimeContext.ctid(parsed)
+        let lxc = try RuntimeContext.lxc(parsed)
+        let options = AttachOptions(environment: parsed.flag("--clear-env") ? .clear(keeping: []) : .keep)
+        let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.attachCommand(ctid, nil, options: options) }
+        if parsed.flag("--print-command") {
+            console.out(command.description + "\n")
+            return 0
+        }
+        return try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.enter(ctid, options: options).exitCode }
     }
 }
 
+/// `exec <ctid> -- <cmd>…`: run a command inside the container, like `pct exec`; exits with its code.
 enum ExecCommand: CLICommand {
-    static let spec = CommandSpec(name: "exec", abstract: "Run a command inside a running container.", usage: "exec <ctid> [options] -- <cmd> [<arg>...]")
+    static let spec = CommandSpec(
+        name: "exec",
+        abstract: "Run a command inside a running container.",
+        usage: "exec <ctid> [--clear-env] [--env <name=value>]... [--print-command] [--lxcpath <dir>] -- <cmd> [<arg>...]",
+        discussion: """
+            Runs 'lxc-attach -n <ctid> --keep-env -- <cmd>…' (or --clear-env) with this terminal's input and
+            output, like 'pct exec'. The exit status is the command's (128 + N when it was killed by signal N).
+            """,
+        arguments: [RuntimeContext.ctidArgument, (label: "cmd", help: "The command and its arguments, after '--'.")],
+        options: [
+            .flag("--clear-env", help: "Start with a clean environment (only container=lxc)."),
+            .repeated("--env", valueName: "name=value", help: "Set a variable inside the container (repeatable)."),
+        ] + RuntimeContext.commonOptions
+    )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
-        guard try parse(args, console: &console) != nil else { return 0 }
-        throw CommandFailure("exec: not implemented yet")
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        let ctid = try RuntimeContext.ctid(parsed)
+        let lxc = try RuntimeContext.lxc(parsed)
+        guard let program = parsed.afterTerminator, !program.isEmpty else { throw UsageError("missing command") }
+        let options = AttachOptions(
+            environment: parsed.flag("--clear-env") ? .clear(keeping: []) : .keep, variables: parsed.all("--env"))
+        let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in
+            try lxc.attachCommand(ctid, program, options: options)
+        }
+        if parsed.flag("--print-command") {
+            console.out(command.description + "\n")
+            return 0
+        }
+        return try RuntimeContext.mapErrors { () throws(RuntimeError) -> Int32 in
+            try lxc.attach(ctid, program, options: options, run: .interactive).status.exitCode
+        }
     }
 }
-

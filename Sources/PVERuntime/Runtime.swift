@@ -1,1 +1,0 @@
-// The LXC runtime adapter lives in this module (issue: runtime adapter).

@@ -1,8 +1,0 @@
-import Testing
-@testable import PVEGuestOS
-
-@Suite struct PVEGuestOSSmokeTests {
-    @Test func moduleLinks() {
-        #expect(Bool(true))
-    }
-}
