@@ -11,8 +11,18 @@ public struct UbuntuFamily: GuestFamily {
     /// The version as a number (Perl compares `$version >= '17.10'` numerically).
     var number: Double { Double(version) ?? 0 }
 
+    /// - throws: `unable to read version info` unless the version is `<digits>.<digits>`;
+    ///   `unsupported ancient Ubuntu version '<v>'` below 17 except the known 12.04–16.10 releases.
     public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
         version = os.version
+        let parts = version.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else {
+            throw SetupError("unable to read version info", path: "/etc/lsb-release")
+        }
+        let knownOld: Set<String> = ["16.10", "16.04", "15.10", "15.04", "14.04", "12.04"]
+        if !knownOld.contains(version), PerlNumber.value(String(parts[0])) < 17 {
+            throw SetupError("unsupported ancient Ubuntu version '\(version)'", path: "/etc/lsb-release")
+        }
     }
 
     public init(version: String) { self.version = version }
