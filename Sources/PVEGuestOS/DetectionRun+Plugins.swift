@@ -23,7 +23,7 @@ let devuanVersionMap: [String: Int] = [
 let debianMinimumRelease = 4
 let debianMaximumRelease = 14
 
-extension Run {
+extension DetectionRun {
     /// Runs the chosen plugin's constructor checks; returns the version the plugin keeps.
     mutating func checkPlugin(_ type: OSType, _ osRelease: OSRelease) throws(DetectionError) -> String {
         switch type {
