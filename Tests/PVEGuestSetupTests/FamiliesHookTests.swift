@@ -268,21 +268,6 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("11.10", "unsupported ancient Ubuntu version '11.10'"), ("22.04.3", "unable to read version info"),
-        ("", "unable to read version info"), ("16.10", nil), ("17.04", nil), ("27.04", nil),
-    ])
-    func ubuntuGates(_ version: String, _ message: String?) throws {
-        let config = GuestSetupConfig()
-        if let message {
-            #expect(throws: SetupError(message, path: "/etc/lsb-release")) {
-                try UbuntuFamily(os: DetectedOS(type: .ubuntu, version: version), config: config)
-            }
-        } else {
-            #expect(try UbuntuFamily(os: DetectedOS(type: .ubuntu, version: version), config: config).version == version)
-        }
-    }
-
     @Test func fedoraAndOpenEulerGates() {
         #expect(throws: SetupError("unsupported Fedora release '21'")) { try FedoraFamily(version: "21") }
         #expect(throws: SetupError("unsupported Fedora release 'rawhide'")) { try FedoraFamily(version: "rawhide") }
