@@ -233,24 +233,20 @@ final class World {
 
     /// A guest swapping `/etc` between a directory and a link to the host while we read and write:
     /// no result may ever contain host data and the host side must stay unchanged.
-    @Test func componentSwappedForASymlinkMidOperation() async throws {
-        let before = world.snapshotOutside()
+    @Test func componentSwappedForASymlinkMidOperation() throws {
         TestFiles.write(world.outside + "/hostname", Array(World.secret.utf8))
         let beforeWithDecoy = world.snapshotOutside()
         let root = world.root
         let outside = world.outside
-        let stop = Atomic<Bool>(false)
-        let swapper = Task.detached {
-            var swaps = 0
-            while !stop.load(ordering: .relaxed) {
-                Glibc.rename(root + "/etc", root + "/etc.real")
-                Glibc.symlink(outside, root + "/etc")
-                Glibc.unlink(root + "/etc")
-                Glibc.rename(root + "/etc.real", root + "/etc")
-                swaps += 1
-            }
-            return swaps
+        // The swapper runs on its own OS thread: a Swift task could be starved by the cooperative pool
+        // (two threads on a two-core machine), and then the race would never happen.
+        let swapper = SwapperThread {
+            Glibc.rename(root + "/etc", root + "/etc.real")
+            Glibc.symlink(outside, root + "/etc")
+            Glibc.unlink(root + "/etc")
+            Glibc.rename(root + "/etc.real", root + "/etc")
         }
+        swapper.waitForFirstSwaps(10)
         let fs = try world.fs()
         var reads = 0
         var writes = 0
@@ -263,11 +259,52 @@ final class World {
                 writes += 1
             }
         }
-        stop.store(true, ordering: .relaxed)
-        let swaps = await swapper.value
-        #expect(swaps > 0)
+        let swaps = swapper.stop()
+        #expect(swaps >= 10)
         #expect(reads + writes > 0)
         #expect(world.snapshotOutside() == beforeWithDecoy)
-        _ = before
+    }
+}
+
+/// Runs `body` in a loop on a dedicated POSIX thread until stopped; counts the rounds.
+private final class SwapperThread: Sendable {
+    private final class State: Sendable {
+        let stop = Atomic<Bool>(false)
+        let rounds = Atomic<Int>(0)
+        let body: @Sendable () -> Void
+        init(body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+
+    private let state: State
+    private let thread: pthread_t
+
+    init(_ body: @escaping @Sendable () -> Void) {
+        state = State(body: body)
+        var t = pthread_t()
+        let rc = pthread_create(
+            &t, nil,
+            { raw in
+                guard let raw else { return nil }
+                let state = Unmanaged<State>.fromOpaque(raw).takeRetainedValue()
+                while !state.stop.load(ordering: .acquiring) {
+                    state.body()
+                    state.rounds.add(1, ordering: .releasing)
+                }
+                return nil
+            }, Unmanaged.passRetained(state).toOpaque())
+        precondition(rc == 0, "pthread_create failed")
+        thread = t
+    }
+
+    /// Spins (no sleep) until the thread has completed `count` rounds.
+    func waitForFirstSwaps(_ count: Int) {
+        while state.rounds.load(ordering: .acquiring) < count { sched_yield() }
+    }
+
+    /// Stops the thread, joins it and returns the number of rounds.
+    func stop() -> Int {
+        state.stop.store(true, ordering: .releasing)
+        pthread_join(thread, nil)
+        return state.rounds.load(ordering: .acquiring)
     }
 }
