@@ -164,8 +164,8 @@ private struct ReaderState {
                 if section.environmentBytes == nil {
                     section.environmentBytes = value
                 } else {
-                    section.environmentBytes!.append(0)
-                    section.environmentBytes!.append(contentsOf: value)
+                    section.environmentBytes?.append(0)
+                    section.environmentBytes?.append(contentsOf: value)
                 }
                 return
             }
