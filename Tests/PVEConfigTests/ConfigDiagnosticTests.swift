@@ -70,6 +70,21 @@ struct ConfigDiagnosticTests {
         #expect(lenient.diagnostics.first?.warningLine == "t.conf:1: warning: vm 7 - lxc.aa_profile is deprecated and was renamed to lxc.apparmor.profile")
     }
 
+    @Test func timezonesAreCheckedAgainstTheGivenZoneList() throws {
+        let input = Array("timezone: Mars/Olympus\n[s1]\ntimezone: Europe/Vienna\n[s2]\ntimezone: host\n[s3]\ntimezone: UTC\n".utf8)
+        let zones: @Sendable (String) -> Bool = { $0 == "Europe/Vienna" }
+        let checked = try ConfigReader.read(input, file: "t.conf", vmid: "7", isKnownZone: zones)
+        #expect(checked.diagnostics.map(\.description) == ["t.conf:1:11: error: vm 7 - unable to parse value of 'timezone' - invalid time zone 'Mars/Olympus'"])
+        #expect(checked.config["timezone"] == "Mars/Olympus")
+        let unchecked = try ConfigReader.read(input, file: "t.conf", vmid: "7")
+        #expect(unchecked.diagnostics.isEmpty)
+    }
+
+    @Test func propertyStringErrorsPointIntoTheValue() throws {
+        let r = try ConfigReader.read(Array("net0: name=eth0,mtu=10\n".utf8), file: "t.conf", vmid: "7")
+        #expect(r.diagnostics.map(\.description) == ["t.conf:1:21: error: vm 7 - unable to parse value of 'net0' - format error\nmtu: value must have a minimum value of 64"])
+    }
+
     @Test func writerRefusesNewlines() {
         var config = ContainerConfig()
         config["hostname"] = "a\nb"
