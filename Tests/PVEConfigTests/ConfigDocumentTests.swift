@@ -179,6 +179,15 @@ struct ConfigDocumentTests {
         #expect(doc.bytes.utf8String == "memory: 512\r\n\r\n[alpha]\r\nmemory: 2\r\n")
     }
 
+    @Test func emptyPendingSectionIsReused() throws {
+        var doc = try ConfigDocument(bytes: Array("memory: 1\n\n[s1]\nmemory: 2\n\n[pve:pending]\n".utf8))
+        var c = doc.config
+        try c.queuePendingValue("swap", "0")
+        doc.update(to: c)
+        #expect(doc.lastUpdateWasLossless)
+        #expect(doc.bytes.utf8String == "memory: 1\n\n[s1]\nmemory: 2\n\n[pve:pending]\nswap: 0\n")
+    }
+
     @Test func descriptionAndEnvironmentEdits() throws {
         var doc = try ConfigDocument(bytes: Array("arch: amd64\n#old\nlxc.environment.runtime: A=1\nlxc.idmap: u 0 1 2\n".utf8))
         try doc.set("description", to: "new: text\nsecond")
