@@ -36,6 +36,8 @@ struct ConfigDiagnosticTests {
         Case(input: "lxc.cgroup.cpu.shares: 5\n", expected: "t.conf:1:1: warning: vm 7 - lxc.cgroup.cpu.shares is deprecated, this will be a hard error in the future!"),
         Case(input: "swap: 1\nswap: 2\n", expected: "t.conf:2:1: warning: duplicate key 'swap' (line 1 is ignored)"),
         Case(input: "[s1]\nswap: 1\n[s1]\n", expected: "t.conf:3:1: warning: duplicate section '[s1]': the earlier one is discarded"),
+        Case(input: "hostname: snapstate: delete\n", expected: "t.conf:1:1: warning: line only sets 'snapstate' (Proxmox matches 'snapstate: delete' anywhere in a line)"),
+        Case(input: "snapstate: prepare\n", expected: "t.conf:1:1: warning: 'snapstate' in the main section is ignored"),
         Case(input: "[pve:pending]\n[PVE:PENDING]\n", expected: "t.conf:2:1: warning: duplicate section '[pve:pending]': the earlier one is discarded"),
         Case(
             input: "lxc: x\nlxc.arch: y\n",

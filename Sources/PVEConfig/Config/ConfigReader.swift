@@ -184,6 +184,11 @@ private struct ReaderState {
             descriptionBuffer.append(contentsOf: DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[v])))
         case .snapstate(let v):
             section.setRawValue(ByteText.bytes(b, v.lowerBound, v.upperBound), for: "snapstate")
+            if !ByteText.hasPrefix(b, start, end, "snapstate:") {
+                try report(.notice, line, 1, "line only sets 'snapstate' (Proxmox matches 'snapstate: \(ByteText.string(b, v.lowerBound, v.upperBound))' anywhere in a line)")
+            } else if case .main = target {
+                try report(.notice, line, 1, "'snapstate' in the main section is ignored")
+            }
         case .delete(let v):
             if inPending {
                 let existed = section.setRaw("delete", UnsafeBufferPointer(rebasing: b[v]))
