@@ -44,6 +44,8 @@ public enum ConfigReader {
         }
         try result.get()
         if digest { state.config.digest = SHA1.hex(bytes) }
+        // A `digest: …` line in the main section overwrites the member, as in Proxmox.
+        if let member = state.config.main.rawValue("digest") { state.config.digest = member.utf8String }
         return ConfigReadResult(config: state.config, diagnostics: state.diagnostics)
     }
 
