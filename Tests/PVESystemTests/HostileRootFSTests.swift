@@ -186,7 +186,9 @@ final class World {
         world.fifo("/etc/os-release")
         world.link("/etc/fifo-link", "os-release")
         let fs = try world.fs()
-        let error = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.read("/etc/os-release", limit: 100) }
+        let error = expectError(.notRegularFile) { () throws(FileError) in
+            _ = try fs.read("/etc/os-release", limit: 100)
+        }
         #expect(error?.description == "read '/etc/os-release': not a regular file (fifo)")
         _ = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.read("/etc/fifo-link", limit: 100) }
         _ = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.readPrefix("/etc/fifo-link", count: 4) }

@@ -108,8 +108,11 @@ import Testing
         #expect(missing?.description == "read '/etc/missing': no such file or directory")
         #expect(missing?.code == .notFound)
         #expect(missing?.errno == ENOENT)
-        #expect(failure { () throws(FileError) in try fs.write("/nodir/x", [], options: WriteOptions()) }?.code == .notFound)
-        #expect(failure { () throws(FileError) in try fs.makeDirectory("/etc", mode: 0o755, owner: nil) }?.code == .exists)
+        #expect(
+            failure { () throws(FileError) in try fs.write("/nodir/x", [], options: WriteOptions()) }?.code == .notFound
+        )
+        #expect(
+            failure { () throws(FileError) in try fs.makeDirectory("/etc", mode: 0o755, owner: nil) }?.code == .exists)
         #expect(failure { () throws(FileError) in try fs.symlink("/etc/hosts", target: "x") }?.code == .exists)
         #expect(failure { () throws(FileError) in try fs.unlink("/etc/missing") }?.code == .notFound)
         #expect(failure { () throws(FileError) in try fs.unlink("/etc") }?.code == .isDirectory)
@@ -120,7 +123,8 @@ import Testing
         #expect(failure { () throws(FileError) in _ = try fs.read("", limit: 10) }?.code == .invalidPath)
         #expect(failure { () throws(FileError) in _ = try fs.read("/etc/a\u{0}b", limit: 10) }?.code == .invalidPath)
         #expect(failure { () throws(FileError) in _ = try fs.read("/", limit: 10) }?.code == .isDirectory)
-        #expect(failure { () throws(FileError) in try fs.write("/", [], options: WriteOptions()) }?.code == .isDirectory)
+        #expect(
+            failure { () throws(FileError) in try fs.write("/", [], options: WriteOptions()) }?.code == .isDirectory)
         #expect(failure { () throws(FileError) in try fs.rename("/etc/missing", to: "/etc/x") }?.code == .notFound)
         #expect(failure { () throws(FileError) in try fs.changeMode("/etc/missing", to: 0o644) }?.code == .notFound)
         #expect(failure { () throws(FileError) in try fs.changeOwner("/etc/missing", to: .root) }?.code == .notFound)
