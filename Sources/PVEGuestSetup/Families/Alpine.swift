@@ -1,0 +1,57 @@
+public import PVEGuestOS
+
+/// Alpine: OpenRC runlevel links, `/etc/inittab` gettys, Debian-style interfaces with IPv6
+/// `dhcp`/`auto` written as `manual`.
+///
+/// Proxmox: `PVE::LXC::Setup::Alpine`.
+public struct AlpineFamily: GuestFamily {
+    public var osType: OSType { .alpine }
+    /// First line of `/etc/alpine-release` (may be empty).
+    public var version: String
+
+    public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
+        version = os.version
+    }
+
+    public init(version: String) { self.version = version }
+
+    public func devttyDirectory(_ ctx: SetupContext) -> String { "" }
+
+    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+        ctx.symlink("/etc/init.d/networking", at: "/etc/runlevels/boot/networking")
+        ctx.symlink("/etc/init.d/bootmisc", at: "/etc/runlevels/boot/bootmisc")
+        ctx.symlink("/etc/init.d/hostname", at: "/etc/runlevels/boot/hostname")
+        ctx.symlink("/etc/init.d/killprocs", at: "/etc/runlevels/shutdown/killprocs")
+        ctx.symlink("/etc/init.d/savecache", at: "/etc/runlevels/shutdown/savecache")
+        try BaseSetup.setupSecuretty(&ctx, devttydir: devttyDirectory(ctx))
+        try BaseSetup.removeLXCNameFromEtcHosts(&ctx)
+    }
+
+    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+        let path = "/etc/inittab"
+        guard ctx.isFile(path) else { return }
+        let lines = Bytes.splitLines(try ctx.contents(path)).filter {
+            !DebianSetup.inittabGettyMatch($0, idPrefix: Array("tty".utf8))
+        }
+        var out = Bytes.joinLines(lines)
+        let count = ctx.config.ttyCount
+        if count >= 1 {
+            for id in 1...count where id != 7 {
+                out += "tty\(id)::respawn:/sbin/getty 38400 tty\(id)\n".bytes
+            }
+        }
+        try ctx.setContents(path, out)
+    }
+
+    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+        var networks = ctx.config.networks
+        for (k, var net) in networks where net.ip6 == "dhcp" || net.ip6 == "auto" {
+            net.fields["ip6"] = "manual"
+            networks[k] = net
+        }
+        let modern = IfupdownNetwork.atLeast(version, 3, 13)
+        try IfupdownNetwork.setup(&ctx, networks: networks, style: modern ? .modern : .legacy)
+    }
+
+    public func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) -> Bool { true }
+}

@@ -1,0 +1,102 @@
+public import PVEGuestOS
+
+/// Ubuntu: Debian with upstart ttys (12.04/14.04), systemd gettys (≥ 16.10), presets (≥ 23.04),
+/// ifupdown before 17.10 and systemd-networkd from 17.10.
+///
+/// Proxmox: `PVE::LXC::Setup::Ubuntu`.
+public struct UbuntuFamily: GuestFamily {
+    public var osType: OSType { .ubuntu }
+    /// `DISTRIB_RELEASE`, e.g. `16.04`.
+    public var version: String
+    /// The version as a number (Perl compares `$version >= '17.10'` numerically).
+    var number: Double { Double(version) ?? 0 }
+
+    public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
+        version = os.version
+    }
+
+    public init(version: String) { self.version = version }
+
+    public func devttyDirectory(_ ctx: SetupContext) -> String { "" }
+    public func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) { try DebianSetup.snakeoilFixup(&ctx) }
+
+    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+        if number >= 17.10 && number < 23.04 {
+            ctx.mkdir("/etc/systemd/system/multi-user.target.wants")
+            ctx.mkdir("/etc/systemd/system/socket.target.wants")
+            ctx.symlink(
+                "/lib/systemd/system/systemd-networkd.service",
+                at: "/etc/systemd/system/multi-user.target.wants/systemd-networkd.service")
+            ctx.symlink(
+                "/lib/systemd/system/systemd-networkd.socket",
+                at: "/etc/systemd/system/socket.target.wants/systemd-networkd.socket")
+        }
+        if number >= 17.10 {
+            ctx.unlink("/etc/netplan/10-lxc.yaml")
+        }
+        if version == "15.04" || version == "15.10" || version == "16.04" {
+            try BaseSetup.setupSecuretty(&ctx, devttydir: devttyDirectory(ctx), add: ["pts/0"])
+        }
+        if version == "12.04" {
+            let path = "/etc/udev/udev.conf"
+            var data = try ctx.contents(path)
+            let needle = Array("=\"err\"".utf8)
+            if data.count >= needle.count {
+                for i in 0...(data.count - needle.count) where data[i..<(i + needle.count)].elementsEqual(needle) {
+                    data.replaceSubrange(i..<(i + needle.count), with: "=0".utf8)
+                    break
+                }
+            }
+            try ctx.setContents(path, data)
+        }
+    }
+
+    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+        if number >= 23.04 {
+            try BaseSetup.setupSystemdPreset(&ctx, extra: ["systemd-networkd.service": true])
+        }
+        if number >= 16.10 {
+            try BaseSetup.setupContainerGettyService(&ctx, devttydir: devttyDirectory(ctx))
+        }
+        if version == "12.04" || version == "14.04" {
+            let count = ctx.config.ttyCount
+            for i in 1..<7 {
+                let path = "/etc/init/tty\(i).conf"
+                if i <= count {
+                    try ctx.setContents(path, Self.upstartTTY(i).bytes)
+                } else {
+                    ctx.unlink(path)
+                }
+            }
+        }
+    }
+
+    static func upstartTTY(_ i: Int) -> String {
+        let indent = String(repeating: " ", count: 12)
+        return """
+            # tty\(i) - getty
+            #
+            # This service maintains a getty on tty\(i) from the point the system is
+            # started until it is shut down again.
+
+            start on stopped rc RUNLEVEL=[2345] and (
+            \(indent)not-container or
+            \(indent)container CONTAINER=lxc or
+            \(indent)container CONTAINER=lxc-libvirt)
+
+            stop on runlevel [!2345]
+
+            respawn
+            exec /sbin/getty -8 38400 tty\(i)
+
+            """
+    }
+
+    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+        if number >= 17.10 {
+            try BaseSetup.setupSystemdNetworkd(&ctx)
+        } else {
+            try IfupdownNetwork.setup(&ctx, networks: ctx.config.networks, style: .legacy)
+        }
+    }
+}

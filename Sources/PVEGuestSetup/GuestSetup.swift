@@ -1,1 +1,0 @@
-// The guest setup engine lives in this module (issue: guest setup engine).

@@ -1,0 +1,386 @@
+public import PVESystem
+import Synchronization
+
+/// A copy-on-write layer over a `GuestFileSystem`: every change is kept in memory (and logged)
+/// until `commit()` replays it on the base. Reads see the changed tree.
+///
+/// This gives the setup engine its all-or-nothing runs (a failing step leaves the guest as it
+/// was) and its `--dry-run` (run on the overlay, print `changes()`, never commit).
+/// Symlinks are resolved component by component over the merged view, with the base's rules
+/// (absolute targets re-anchored at the guest root, `..` clamped at the root).
+public final class OverlayFileSystem: GuestFileSystem, Sendable {
+    enum Node: Sendable, Hashable {
+        case file([UInt8], mode: UInt32, owner: FileOwner)
+        case directory(mode: UInt32, owner: FileOwner)
+        case symlink(String)
+        case removed
+    }
+
+    enum Operation: Sendable {
+        case write(String, [UInt8], mode: UInt32, owner: FileOwner)
+        case symlink(String, target: String)
+        case mkdir(String, mode: UInt32, owner: FileOwner?)
+        case unlink(String)
+        case rename(String, String)
+        case chown(String, FileOwner)
+        case chmod(String, UInt32)
+    }
+
+    private struct State {
+        var nodes: [String: Node] = [:]
+        var log: [Operation] = []
+    }
+
+    /// The file system underneath.
+    public let base: any GuestFileSystem
+    private let state = Mutex(State())
+
+    public init(base: any GuestFileSystem) {
+        self.base = base
+    }
+
+    /// `true` when nothing has been changed.
+    public var isEmpty: Bool { state.withLock { $0.log.isEmpty } }
+
+    // MARK: - Merged view
+
+    private enum Entry {
+        case file(mode: UInt32, owner: FileOwner, size: Int)
+        case directory(mode: UInt32, owner: FileOwner)
+        case symlink(String)
+        case other(FileInfo)
+    }
+
+    private func lookup(_ s: State, _ physical: String) -> Entry? {
+        if let node = s.nodes[physical] {
+            switch node {
+            case .file(let b, let m, let o): return .file(mode: m, owner: o, size: b.count)
+            case .directory(let m, let o): return .directory(mode: m, owner: o)
+            case .symlink(let t): return .symlink(t)
+            case .removed: return nil
+            }
+        }
+        // A parent created in the overlay has no base children.
+        var parent = Self.parent(of: physical)
+        while parent != "/" {
+            if let node = s.nodes[parent] {
+                if case .directory = node, (try? base.info(parent, followSymlinks: false)) ?? nil != nil { break }
+                return nil
+            }
+            parent = Self.parent(of: parent)
+        }
+        guard let info = (try? base.info(physical, followSymlinks: false)) ?? nil else { return nil }
+        switch info.kind {
+        case .regular: return .file(mode: info.mode, owner: info.owner, size: info.size)
+        case .directory: return .directory(mode: info.mode, owner: info.owner)
+        case .symlink:
+            guard let t = try? base.readLink(physical) else { return .other(info) }
+            return .symlink(t)
+        default: return .other(info)
+        }
+    }
+
+    private func resolve(_ s: State, _ path: String, followLast: Bool, op: String) throws(FileError) -> String {
+        var hops = 0
+        var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        pending.reverse()
+        var current: [String] = []
+        while let c = pending.popLast() {
+            if c == "." { continue }
+            if c == ".." {
+                if !current.isEmpty { current.removeLast() }
+                continue
+            }
+            let candidate = "/" + (current + [c]).joined(separator: "/")
+            let isLast = pending.isEmpty
+            let entry = lookup(s, candidate)
+            if case .symlink(let target)? = entry, !isLast || followLast {
+                hops += 1
+                if hops > 40 {
+                    throw FileError(code: .symlinkLoop, path: path, operation: op, reason: "too many levels of symbolic links")
+                }
+                if target.hasPrefix("/") { current = [] }
+                pending.append(contentsOf: target.split(separator: "/", omittingEmptySubsequences: true).map(String.init).reversed())
+                continue
+            }
+            if !isLast, let entry {
+                if case .directory = entry {} else {
+                    throw FileError(code: .notDirectory, path: path, operation: op, reason: "not a directory")
+                }
+            }
+            current.append(c)
+        }
+        return "/" + current.joined(separator: "/")
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), path != "/" else { return "/" }
+        let p = String(path[..<slash])
+        return p.isEmpty ? "/" : p
+    }
+
+    static func name(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// Resolves the parent (following symlinks) and returns the physical path of the last component.
+    private func resolveForCreate(_ s: State, _ path: String, op: String) throws(FileError) -> String {
+        let normalized = "/" + path.split(separator: "/").joined(separator: "/")
+        let name = Self.name(of: normalized)
+        if name == "." || name == ".." || name.isEmpty {
+            throw FileError(code: .invalidPath, path: path, operation: op, reason: "invalid file name")
+        }
+        let dir = try resolve(s, Self.parent(of: normalized), followLast: true, op: op)
+        guard case .directory? = lookup(s, dir) else {
+            throw FileError(code: .notFound, path: path, operation: op, reason: "parent directory does not exist")
+        }
+        return dir == "/" ? "/" + name : dir + "/" + name
+    }
+
+    // MARK: - GuestFileSystem
+
+    public func info(_ path: String, followSymlinks: Bool) throws(FileError) -> FileInfo? {
+        try state.withLock { (s: inout State) throws(FileError) -> FileInfo? in
+            let p = try resolve(s, path, followLast: followSymlinks, op: "stat")
+            switch lookup(s, p) {
+            case nil: return nil
+            case .file(let m, let o, let size)?: return FileInfo(kind: .regular, mode: m, owner: o, size: size)
+            case .directory(let m, let o)?: return FileInfo(kind: .directory, mode: m, owner: o, size: 0)
+            case .symlink(let t)?: return FileInfo(kind: .symlink, mode: 0o777, owner: .root, size: t.utf8.count)
+            case .other(let info)?: return info
+            }
+        }
+    }
+
+    public func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
+        try state.withLock { (s: inout State) throws(FileError) -> [UInt8] in
+            let p = try resolve(s, path, followLast: true, op: "read")
+            if let node = s.nodes[p] {
+                switch node {
+                case .file(let b, _, _):
+                    if b.count > limit {
+                        throw FileError(code: .tooLarge, path: path, operation: "read", reason: "file is larger than \(limit) bytes")
+                    }
+                    return b
+                case .directory: throw FileError(code: .isDirectory, path: path, operation: "read", reason: "is a directory")
+                case .removed, .symlink:
+                    throw FileError(code: .notFound, path: path, operation: "read", reason: "no such file or directory")
+                }
+            }
+            guard lookup(s, p) != nil else {
+                throw FileError(code: .notFound, path: path, operation: "read", reason: "no such file or directory")
+            }
+            return try base.read(p, limit: limit)
+        }
+    }
+
+    public func write(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolveForCreate(s, path, op: "write")
+            var mode = options.mode
+            var owner = options.owner ?? .root
+            switch lookup(s, p) {
+            case .file(let m, let o, _)?:
+                if !options.forceMode { mode = m }
+                if !options.forceOwner { owner = o }
+            case .directory?:
+                throw FileError(code: .isDirectory, path: path, operation: "write", reason: "is a directory")
+            case .other?:
+                throw FileError(code: .notRegularFile, path: path, operation: "write", reason: "not a regular file")
+            default: break
+            }
+            s.nodes[p] = .file(bytes, mode: mode, owner: owner)
+            s.log.append(.write(p, bytes, mode: mode, owner: owner))
+        }
+    }
+
+    public func readLink(_ path: String) throws(FileError) -> String {
+        try state.withLock { (s: inout State) throws(FileError) -> String in
+            let p = try resolve(s, path, followLast: false, op: "readlink")
+            guard case .symlink(let t)? = lookup(s, p) else {
+                throw FileError(code: .invalidPath, path: path, operation: "readlink", reason: "not a symbolic link")
+            }
+            return t
+        }
+    }
+
+    public func symlink(_ path: String, target: String) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolveForCreate(s, path, op: "symlink")
+            if lookup(s, p) != nil { throw FileError(code: .exists, path: path, operation: "symlink", reason: "file exists") }
+            s.nodes[p] = .symlink(target)
+            s.log.append(.symlink(p, target: target))
+        }
+    }
+
+    public func makeDirectory(_ path: String, mode: UInt32, owner: FileOwner?) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolveForCreate(s, path, op: "mkdir")
+            if lookup(s, p) != nil { throw FileError(code: .exists, path: path, operation: "mkdir", reason: "file exists") }
+            s.nodes[p] = .directory(mode: mode, owner: owner ?? .root)
+            s.log.append(.mkdir(p, mode: mode, owner: owner))
+        }
+    }
+
+    public func unlink(_ path: String) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolve(s, path, followLast: false, op: "unlink")
+            switch lookup(s, p) {
+            case nil: throw FileError(code: .notFound, path: path, operation: "unlink", reason: "no such file or directory")
+            case .directory?: throw FileError(code: .isDirectory, path: path, operation: "unlink", reason: "is a directory")
+            default:
+                s.nodes[p] = .removed
+                s.log.append(.unlink(p))
+            }
+        }
+    }
+
+    private func materialize(_ s: State, _ p: String, path: String, op: String) throws(FileError) -> Node {
+        if let node = s.nodes[p], node != .removed { return node }
+        switch lookup(s, p) {
+        case nil: throw FileError(code: .notFound, path: path, operation: op, reason: "no such file or directory")
+        case .file(let m, let o, _)?: return .file(try base.read(p, limit: Int.max), mode: m, owner: o)
+        case .directory(let m, let o)?: return .directory(mode: m, owner: o)
+        case .symlink(let t)?: return .symlink(t)
+        case .other?: throw FileError(code: .notRegularFile, path: path, operation: op, reason: "not a regular file")
+        }
+    }
+
+    public func rename(_ from: String, to: String) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let a = try resolve(s, from, followLast: false, op: "rename")
+            let b = try resolveForCreate(s, to, op: "rename")
+            let node = try materialize(s, a, path: from, op: "rename")
+            if case .directory = node {
+                throw FileError(code: .isDirectory, path: from, operation: "rename", reason: "renaming directories is not supported")
+            }
+            if case .directory? = lookup(s, b) {
+                throw FileError(code: .isDirectory, path: to, operation: "rename", reason: "is a directory")
+            }
+            if a == b { return }
+            s.nodes[b] = node
+            s.nodes[a] = .removed
+            s.log.append(.rename(a, b))
+        }
+    }
+
+    public func list(_ path: String) throws(FileError) -> [String] {
+        try state.withLock { (s: inout State) throws(FileError) -> [String] in
+            let p = try resolve(s, path, followLast: true, op: "list")
+            guard case .directory? = lookup(s, p) else {
+                throw FileError(code: .notDirectory, path: path, operation: "list", reason: "not a directory")
+            }
+            var names = Set<String>()
+            if isBaseDirectory(p) {
+                for n in try base.list(p) { names.insert(n) }
+            }
+            let prefix = p == "/" ? "/" : p + "/"
+            for (key, node) in s.nodes where key.hasPrefix(prefix) && key != p {
+                let rest = key.dropFirst(prefix.count)
+                guard !rest.contains("/") else { continue }
+                if node == .removed { names.remove(String(rest)) } else { names.insert(String(rest)) }
+            }
+            return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        }
+    }
+
+    private func isBaseDirectory(_ p: String) -> Bool {
+        ((try? base.info(p, followSymlinks: false)) ?? nil)?.kind == .directory
+    }
+
+    public func changeOwner(_ path: String, to owner: FileOwner) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolve(s, path, followLast: false, op: "chown")
+            let node = try materialize(s, p, path: path, op: "chown")
+            switch node {
+            case .file(let b, let m, _): s.nodes[p] = .file(b, mode: m, owner: owner)
+            case .directory(let m, _): s.nodes[p] = .directory(mode: m, owner: owner)
+            default: break
+            }
+            s.log.append(.chown(p, owner))
+        }
+    }
+
+    public func changeMode(_ path: String, to mode: UInt32) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolve(s, path, followLast: true, op: "chmod")
+            let node = try materialize(s, p, path: path, op: "chmod")
+            switch node {
+            case .file(let b, _, let o): s.nodes[p] = .file(b, mode: mode, owner: o)
+            case .directory(_, let o): s.nodes[p] = .directory(mode: mode, owner: o)
+            default: break
+            }
+            s.log.append(.chmod(p, mode))
+        }
+    }
+
+    // MARK: - Commit and changes
+
+    /// Replays every change on the base file system, in order, then forgets them.
+    public func commit() throws(FileError) {
+        let log = state.withLock { $0.log }
+        for op in log {
+            switch op {
+            case .write(let p, let bytes, let mode, let owner):
+                try base.write(p, bytes, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true))
+            case .symlink(let p, let target): try base.symlink(p, target: target)
+            case .mkdir(let p, let mode, let owner): try base.makeDirectory(p, mode: mode, owner: owner)
+            case .unlink(let p): try base.unlink(p)
+            case .rename(let a, let b): try base.rename(a, to: b)
+            case .chown(let p, let owner): try base.changeOwner(p, to: owner)
+            case .chmod(let p, let mode): try base.changeMode(p, to: mode)
+            }
+        }
+        state.withLock {
+            $0.log = []
+            $0.nodes = [:]
+        }
+    }
+
+    /// One path whose final state differs from the base.
+    public struct Change: Sendable, Hashable {
+        public enum State: Sendable, Hashable {
+            case absent
+            case file([UInt8], mode: UInt32, owner: FileOwner)
+            case directory(mode: UInt32, owner: FileOwner)
+            case symlink(String)
+            case other(FileKind)
+        }
+        /// Physical guest path (symlinks in parent directories resolved).
+        public var path: String
+        public var before: State
+        public var after: State
+    }
+
+    /// Every path whose final state differs from the base, sorted by path.
+    public func changes() -> [Change] {
+        let nodes = state.withLock { $0.nodes }
+        var out: [Change] = []
+        for path in nodes.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            guard let node = nodes[path] else { continue }
+            let before = baseState(path)
+            let after: Change.State
+            switch node {
+            case .file(let b, let m, let o): after = .file(b, mode: m, owner: o)
+            case .directory(let m, let o): after = .directory(mode: m, owner: o)
+            case .symlink(let t): after = .symlink(t)
+            case .removed: after = .absent
+            }
+            if before != after { out.append(Change(path: path, before: before, after: after)) }
+        }
+        return out
+    }
+
+    private func baseState(_ p: String) -> Change.State {
+        guard let info = (try? base.info(p, followSymlinks: false)) ?? nil else { return .absent }
+        switch info.kind {
+        case .regular:
+            guard let b = try? base.read(p, limit: Int.max) else { return .other(.regular) }
+            return .file(b, mode: info.mode, owner: info.owner)
+        case .directory: return .directory(mode: info.mode, owner: info.owner)
+        case .symlink: return (try? base.readLink(p)).map { .symlink($0) } ?? .other(.symlink)
+        default: return .other(info.kind)
+        }
+    }
+}

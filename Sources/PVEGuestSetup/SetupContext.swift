@@ -1,0 +1,353 @@
+public import PVESystem
+
+/// A message Proxmox would print during setup (`print` → info, `warn`/`log_warn` → warning).
+public struct SetupMessage: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable { case info, warning }
+    public var kind: Kind
+    public var text: String
+    public init(_ kind: Kind, _ text: String) {
+        self.kind = kind
+        self.text = text
+    }
+    public var description: String { text }
+}
+
+/// Why a guest path was touched (or deliberately left alone): one entry per file operation.
+public struct ChangeRecord: Sendable, Hashable {
+    public enum How: Sendable, Hashable {
+        /// The whole file was (re)written.
+        case wholeFile
+        /// Only the `# --- BEGIN PVE ---` block was edited.
+        case markerBlock
+        case symlink(target: String)
+        case directory
+        case unlink
+        case rename(from: String)
+        /// Skipped because this `.pve-ignore.NAME` file exists.
+        case ignored(by: String)
+    }
+    /// The guest path as the step named it.
+    public var path: String
+    /// The Proxmox step (method name), e.g. `set_hostname`.
+    public var step: String
+    public var how: How
+}
+
+/// Generates SSH host keys on the host (Proxmox runs `ssh-keygen` outside the guest).
+public protocol SSHHostKeyGenerator: Sendable {
+    /// Creates a key pair of `type` (`rsa`, `ecdsa`, `ed25519`) with `comment`.
+    /// - returns: the fingerprint line printed by ssh-keygen, the private key and the public key.
+    func generate(type: String, comment: String) throws(SetupError) -> (fingerprint: String, privateKey: [UInt8], publicKey: [UInt8])
+}
+
+/// Everything a setup step works with: the guest file system, the config, host facts, the clock,
+/// the random source, and what has been done so far.
+///
+/// Its methods are Proxmox's `ct_*` file helpers (`PVE::LXC::Setup::Base`): they honour
+/// `.pve-ignore.NAME`, give written files Proxmox's modes and (for unprivileged containers) the
+/// mapped root owner, and skip writes that would change nothing.
+public struct SetupContext: Sendable {
+    /// The guest file system (usually an `OverlayFileSystem`).
+    public let fs: any GuestFileSystem
+    public var config: GuestSetupConfig
+    public var host: HostEnvironment
+    /// Host uid/gid that container root maps to (`PVE::LXC::parse_id_maps`); `nil` without an id map.
+    public var rootOwner: FileOwner?
+    /// The ids files get when no id map applies (the process's own ids; root under Proxmox).
+    public var processOwner: FileOwner
+    /// The current time (Unix seconds).
+    public var now: Int64
+    /// Perl's `rand()` state after `srand(seed)`.
+    public var random: Drand48
+    /// The process umask applied to created files and directories.
+    public var umask: UInt32 = 0o022
+    /// Process id used in temporary names (Proxmox's `$$`).
+    public var pid: Int = 1
+    public var sshKeyGenerator: (any SSHHostKeyGenerator)?
+    /// Messages in the order Proxmox prints them.
+    public var messages: [SetupMessage] = []
+    /// What was done to which path, and why.
+    public var records: [ChangeRecord] = []
+    /// The step currently running (Proxmox method name).
+    public var currentStep: String = ""
+
+    /// Builds a context; parses `lxc.idmap` like `PVE::LXC::parse_id_maps`.
+    /// - throws: `failed to parse idmap: <value>` for a malformed entry.
+    public init(
+        fs: any GuestFileSystem, config: GuestSetupConfig, host: HostEnvironment = HostEnvironment(),
+        now: Int64, seed: UInt64 = 0, processOwner: FileOwner = .root,
+        sshKeyGenerator: (any SSHHostKeyGenerator)? = nil
+    ) throws(SetupError) {
+        self.fs = fs
+        self.config = config
+        self.host = host
+        self.now = now
+        self.random = Drand48(seed: seed)
+        self.processOwner = processOwner
+        self.sshKeyGenerator = sshKeyGenerator
+        self.rootOwner = try Self.parseIDMap(config)
+    }
+
+    /// `PVE::LXC::parse_id_maps`: the host ids of container root, or `nil` without a map.
+    public static func parseIDMap(_ config: GuestSetupConfig) throws(SetupError) -> FileOwner? {
+        var found = false
+        var uid: UInt32 = 0
+        var gid: UInt32 = 0
+        for (key, value) in config.lxc where key == "lxc.idmap" {
+            let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            let trailingOK = !(value.first == " " || value.first == "\t")
+            guard trailingOK, words.count == 4, words[0] == "u" || words[0] == "g",
+                words[1...].allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                let ct = UInt64(words[1]), let hostID = UInt32(words[2])
+            else { throw SetupError("failed to parse idmap: \(value)") }
+            found = true
+            if ct == 0 {
+                if words[0] == "u" { uid = hostID } else { gid = hostID }
+            }
+        }
+        if found { return FileOwner(uid: uid, gid: gid) }
+        if config.unprivileged { return FileOwner(uid: 100_000, gid: 100_000) }
+        return nil
+    }
+
+    // MARK: - Messages and records
+
+    public mutating func info(_ text: String) { messages.append(SetupMessage(.info, text)) }
+    public mutating func warn(_ text: String) { messages.append(SetupMessage(.warning, text)) }
+
+    mutating func record(_ path: String, _ how: ChangeRecord.How) {
+        records.append(ChangeRecord(path: path, step: currentStep, how: how))
+    }
+
+    // MARK: - Queries (`ct_file_exists`, `ct_is_directory`, ...)
+
+    /// Splits a guest path into directory and base name (`File::Basename::fileparse`).
+    static func split(_ path: String) -> (dir: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let dir = String(path[..<slash])
+        return (dir.isEmpty ? "/" : dir, String(path[path.index(after: slash)...]))
+    }
+
+    /// The `.pve-ignore.NAME` file that freezes `path`, if it exists (`ct_is_file_ignored`).
+    public func ignoreFile(for path: String) -> String? {
+        let (dir, name) = Self.split(path)
+        let marker = (dir.hasSuffix("/") ? dir : dir + "/") + ".pve-ignore." + name
+        return isFile(marker) ? marker : nil
+    }
+
+    /// `ct_is_file_ignored`.
+    public func isIgnored(_ path: String) -> Bool { ignoreFile(for: path) != nil }
+
+    private func stat(_ path: String, follow: Bool) -> FileInfo? {
+        (try? fs.info(path, followSymlinks: follow)) ?? nil
+    }
+
+    /// `-f`: a regular file after following symlinks (`ct_file_exists`).
+    public func isFile(_ path: String) -> Bool { stat(path, follow: true)?.kind == .regular }
+    /// `-d` (`ct_is_directory`).
+    public func isDirectory(_ path: String) -> Bool { stat(path, follow: true)?.kind == .directory }
+    /// `-l` (`ct_is_symlink`).
+    public func isSymlink(_ path: String) -> Bool { stat(path, follow: false)?.kind == .symlink }
+    /// `-e`.
+    public func exists(_ path: String) -> Bool { stat(path, follow: true) != nil }
+    /// `-x` as root: any execute bit on a file, or a directory (`ct_is_executable`).
+    public func isExecutable(_ path: String) -> Bool {
+        guard let info = stat(path, follow: true) else { return false }
+        return info.kind == .directory || info.mode & 0o111 != 0
+    }
+
+    /// `ct_file_get_contents`: the whole file, or Proxmox's `can't open '<p>' - <reason>`.
+    public func contents(_ path: String) throws(SetupError) -> [UInt8] {
+        do {
+            return try fs.read(path, limit: 16 << 20)
+        } catch {
+            let reason: String
+            switch error.code {
+            case .notFound: reason = "No such file or directory"
+            case .isDirectory: reason = "Is a directory"
+            case .notDirectory: reason = "Not a directory"
+            case .symlinkLoop: reason = "Too many levels of symbolic links"
+            default: reason = error.reason
+            }
+            throw SetupError("can't open '\(path)' - \(reason)", path: path)
+        }
+    }
+
+    /// `ct_file_read_firstline`: first line without newline; `nil` if missing or empty.
+    public func firstLine(_ path: String) -> [UInt8]? {
+        guard let bytes = try? fs.read(path, limit: 16 << 20) else { return nil }
+        return Bytes.firstLine(bytes)
+    }
+
+    /// `ct_readlink`: the stored target, or `nil` if `path` is not a symlink.
+    public func readLink(_ path: String) -> String? { try? fs.readLink(path) }
+
+    /// `Cwd::abs_path` inside the guest: every symlink resolved (relative paths from `/`); the
+    /// last component may be missing. `nil` when a parent is missing or on a loop.
+    public func absolutePath(_ path: String) -> String? {
+        var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        pending.reverse()
+        var current: [String] = []
+        var hops = 0
+        while let c = pending.popLast() {
+            if c == "." { continue }
+            if c == ".." {
+                if !current.isEmpty { current.removeLast() }
+                continue
+            }
+            let candidate = "/" + (current + [c]).joined(separator: "/")
+            guard let info = stat(candidate, follow: false) else {
+                if pending.isEmpty { return candidate }
+                return nil
+            }
+            if info.kind == .symlink {
+                hops += 1
+                guard hops <= 40, let target = readLink(candidate) else { return nil }
+                if target.hasPrefix("/") { current = [] }
+                pending.append(contentsOf: target.split(separator: "/").map(String.init).reversed())
+                continue
+            }
+            if !pending.isEmpty, info.kind != .directory { return nil }
+            current.append(c)
+        }
+        return "/" + current.joined(separator: "/")
+    }
+
+    /// `ct_readlink_recursive`.
+    /// - throws: `maximal link depth of 10 for resolving '<p>' reached, abort`.
+    public func readLinkRecursive(_ path: String) throws(SetupError) -> String? {
+        var result: String? = path
+        var i = 0
+        while let r = result, isSymlink(r) {
+            if i >= 10 { throw SetupError("maximal link depth of 10 for resolving '\(path)' reached, abort", path: path) }
+            guard let target = readLink(r) else { return nil }
+            result = absolutePath(target)
+            i += 1
+        }
+        return result
+    }
+
+    // MARK: - Changes
+
+    /// The owner Proxmox's files end up with: the mapped root, else the process's ids.
+    public var fileOwner: FileOwner { rootOwner ?? processOwner }
+
+    /// `ct_file_set_contents`: writes the whole file atomically with `perms` (default 0644,
+    /// filtered by the umask) and the mapped owner; no-op if ignored or already identical.
+    public mutating func setContents(_ path: String, _ data: [UInt8], perms: UInt32? = nil) throws(SetupError) {
+        try setContents(path, data, perms: perms, how: .wholeFile)
+    }
+
+    mutating func setContents(_ path: String, _ data: [UInt8], perms: UInt32?, how: ChangeRecord.How) throws(SetupError) {
+        if let marker = ignoreFile(for: path) {
+            record(path, .ignored(by: marker))
+            return
+        }
+        let mode = (perms ?? 0o644) & ~umask & 0o7777
+        let owner = fileOwner
+        if let info = stat(path, follow: false), info.kind == .regular, info.mode == mode, info.owner == owner,
+            let old = try? fs.read(path, limit: data.count + 1), old == data
+        {
+            return
+        }
+        do {
+            try fs.write(path, data, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true))
+        } catch {
+            throw SetupError(error)
+        }
+        record(path, how)
+    }
+
+    /// Rewrites a file keeping its current mode and owner (Proxmox's password-file rewrite).
+    mutating func replaceKeepingMetadata(_ path: String, _ data: [UInt8]) throws(SetupError) {
+        if let marker = ignoreFile(for: path) {
+            record(path, .ignored(by: marker))
+            return
+        }
+        if let old = try? fs.read(path, limit: data.count + 1), old == data, !isSymlink(path) { return }
+        guard let info = stat(path, follow: true) else { return }
+        do {
+            try fs.write(
+                path, data, options: WriteOptions(mode: info.mode, owner: info.owner, forceMode: true, forceOwner: true))
+        } catch {
+            throw SetupError(error)
+        }
+        record(path, .wholeFile)
+    }
+
+    /// `ct_modify_file`: edits the marker block of `path` (see `MarkerBlock.edit`).
+    public mutating func modifyFile(
+        _ path: String, _ data: [UInt8], options: MarkerBlock.Options = MarkerBlock.Options(), perms: UInt32? = nil
+    ) throws(SetupError) {
+        if let marker = ignoreFile(for: path) {
+            record(path, .ignored(by: marker))
+            return
+        }
+        let existing: [UInt8]? = isFile(path) ? try contents(path) : nil
+        switch MarkerBlock.edit(existing: existing, data: data, options: options) {
+        case .unchanged: return
+        case .delete: unlink(path)
+        case .write(let bytes, let usesPermissions):
+            let how: ChangeRecord.How =
+                existing == nil || (options.placement == .replaceFile && usesPermissions) ? .wholeFile : .markerBlock
+            try setContents(path, bytes, perms: usesPermissions ? perms : nil, how: how)
+        }
+    }
+
+    /// `ct_unlink`: removes each path unless ignored; errors are ignored.
+    public mutating func unlink(_ paths: String...) {
+        for path in paths {
+            if let marker = ignoreFile(for: path) {
+                if stat(path, follow: false) != nil { record(path, .ignored(by: marker)) }
+                continue
+            }
+            guard let info = stat(path, follow: false), info.kind != .directory else { continue }
+            if (try? fs.unlink(path)) != nil { record(path, .unlink) }
+        }
+    }
+
+    /// `ct_rename`: no-op if `new` is ignored; errors are ignored.
+    public mutating func rename(_ old: String, to new: String) {
+        if let marker = ignoreFile(for: new) {
+            record(new, .ignored(by: marker))
+            return
+        }
+        if (try? fs.rename(old, to: new)) != nil { record(new, .rename(from: old)) }
+    }
+
+    /// `ct_symlink`: creates `link` → `target` unless ignored; failure (e.g. exists) is ignored.
+    @discardableResult
+    public mutating func symlink(_ target: String, at link: String) -> Bool {
+        if let marker = ignoreFile(for: link) {
+            record(link, .ignored(by: marker))
+            return false
+        }
+        guard (try? fs.symlink(link, target: target)) != nil else { return false }
+        if let rootOwner { try? fs.changeOwner(link, to: rootOwner) }
+        record(link, .symlink(target: target))
+        return true
+    }
+
+    /// `ct_mkdir`: one directory (mode filtered by the umask), owned by the mapped root.
+    @discardableResult
+    public mutating func mkdir(_ path: String, mode: UInt32 = 0o777) -> Bool {
+        let m = mode & ~umask & 0o7777
+        guard (try? fs.makeDirectory(path, mode: m, owner: fileOwner)) != nil else { return false }
+        record(path, .directory)
+        return true
+    }
+
+    /// `ct_make_path` (`File::Path::make_path`): creates missing directories (0777 & ~umask).
+    public mutating func makePath(_ path: String) {
+        var current = ""
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if isDirectory(current) { continue }
+            if (try? fs.makeDirectory(current, mode: 0o777 & ~umask, owner: fileOwner)) != nil {
+                record(current, .directory)
+            } else {
+                return
+            }
+        }
+    }
+}
