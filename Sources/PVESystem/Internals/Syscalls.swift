@@ -146,5 +146,11 @@ enum Syscalls {
         return .success(names)
     }
 
+    /// `strerror` (glibc returns static text for every known errno; thread-safe since 2.32).
+    static func errorText(_ code: Int32) -> String {
+        guard let text = Glibc.strerror(code) else { return "Unknown error \(code)" }
+        return String(cString: text)
+    }
+
     static var effectiveOwner: (uid: uid_t, gid: gid_t) { (Glibc.geteuid(), Glibc.getegid()) }
 }
