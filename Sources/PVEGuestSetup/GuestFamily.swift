@@ -43,9 +43,9 @@ public protocol GuestFamily: Sendable {
     /// `get_ct_init_path`.
     func initPath(_ ctx: SetupContext) throws(SetupError) -> String?
     /// `check_systemd_nesting`: a warning text, or nil.
-    func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) -> String?
+    func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> String?
     /// `unified_cgroupv2_support`.
-    func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) -> Bool
+    func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> Bool
     /// `pre_start_hook` (inside the guest).
     func preStartHook(_ ctx: inout SetupContext) throws(SetupError)
     /// `post_create_hook` (inside the guest).
@@ -74,11 +74,11 @@ extension GuestFamily {
         [("rsa", "ssh_host_rsa_key"), ("ecdsa", "ssh_host_ecdsa_key"), ("ed25519", "ssh_host_ed25519_key")]
     }
     public func initPath(_ ctx: SetupContext) throws(SetupError) -> String? { try BaseSetup.initPath(ctx) }
-    public func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) -> String? {
-        BaseSetup.checkSystemdNesting(ctx, initPath: initPath)
+    public func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> String? {
+        try BaseSetup.checkSystemdNesting(ctx, initPath: initPath)
     }
-    public func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) -> Bool {
-        BaseSetup.unifiedCgroupV2Support(ctx, initPath: initPath)
+    public func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> Bool {
+        try BaseSetup.unifiedCgroupV2Support(ctx, initPath: initPath)
     }
     public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.preStartHook(self, &ctx) }
     public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {

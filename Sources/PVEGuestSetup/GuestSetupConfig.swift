@@ -89,27 +89,28 @@ public struct NetworkSettings: Sendable, Hashable {
 extension GuestSetupConfig {
     public init(parsing text: String) throws(SetupError) {
         self.init()
-        var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.hasPrefix("[") { break }
             if line.hasPrefix("#") || line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             if line.hasPrefix("lxc.") {
                 let sep = line.firstIndex(where: { $0 == ":" || $0 == "=" || $0 == " " || $0 == "\t" })
-                guard let sep else { throw SetupError("unable to parse config line \(lineNumber): \(line)") }
+                guard let sep else { continue }
                 let key = line[..<sep].trimmingBlanks()
                 var rest = line[sep...].drop { $0 == " " || $0 == "\t" }
                 if rest.first == ":" || rest.first == "=" { rest = rest.dropFirst() }
                 lxc.append((String(key), String(rest.trimmingBlanks())))
                 continue
             }
-            guard let colon = line.firstIndex(of: ":") else {
-                throw SetupError("unable to parse config line \(lineNumber): \(line)")
-            }
-            let key = String(line[..<colon])
-            let value = String(line[line.index(after: colon)...].trimmingBlanks())
-            set(key, value)
+            // `^([a-z][a-z_]*\d*):\s*(.+?)\s*$`; other lines are skipped (Proxmox warns).
+            guard let colon = line.firstIndex(of: ":"), line[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
+                !line[..<colon].isEmpty
+            else { continue }
+            let rest = line[line.index(after: colon)...]
+            guard !rest.isEmpty else { continue }
+            var value = rest.trimmingBlanks()
+            if value.isEmpty { value = rest.suffix(1) }
+            set(String(line[..<colon]), String(value))
         }
     }
 

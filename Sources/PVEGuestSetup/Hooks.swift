@@ -84,8 +84,10 @@ public enum GuestSetup {
     }
 
     static func checkSystemdNesting(_ family: any GuestFamily, _ ctx: inout SetupContext) throws(SetupError) {
-        let initPath = try family.initPath(ctx)
-        if let warning = family.checkSystemdNesting(ctx, initPath: initPath) { ctx.warn(warning) }
+        try ctx.step("check_systemd_nesting") { (c: inout SetupContext) throws(SetupError) in
+            let initPath = try family.initPath(c)
+            if let warning = try family.checkSystemdNesting(c, initPath: initPath) { c.warn(warning) }
+        }
     }
 
     /// Runs `hook` transactionally on `fs`: all changes are made on an overlay and written to

@@ -240,7 +240,7 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
         if let node = s.nodes[p], node != .removed { return node }
         switch lookup(s, p) {
         case nil: throw FileError(code: .notFound, path: path, operation: op, reason: "no such file or directory")
-        case .file(let m, let o, _)?: return .file(try base.read(p, limit: Int.max), mode: m, owner: o)
+        case .file(let m, let o, _)?: return .file(try base.read(p, limit: 1 << 40), mode: m, owner: o)
         case .directory(let m, let o)?: return .directory(mode: m, owner: o)
         case .symlink(let t)?: return .symlink(t)
         case .other?: throw FileError(code: .notRegularFile, path: path, operation: op, reason: "not a regular file")
@@ -318,23 +318,65 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
     // MARK: - Commit and changes
 
     /// Replays every change on the base file system, in order, then forgets them.
+    ///
+    /// If a step of the replay fails, the paths already changed are put back as they were (file
+    /// contents, modes, owners, symlinks; directories created on the way stay, empty) and the
+    /// error is rethrown: the guest never keeps half of a run.
     public func commit() throws(FileError) {
-        let log = state.withLock { $0.log }
-        for op in log {
-            switch op {
-            case .write(let p, let bytes, let mode, let owner):
-                try base.write(p, bytes, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true))
-            case .symlink(let p, let target): try base.symlink(p, target: target)
-            case .mkdir(let p, let mode, let owner): try base.makeDirectory(p, mode: mode, owner: owner)
-            case .unlink(let p): try base.unlink(p)
-            case .rename(let a, let b): try base.rename(a, to: b)
-            case .chown(let p, let owner): try base.changeOwner(p, to: owner)
-            case .chmod(let p, let mode): try base.changeMode(p, to: mode)
+        let (log, touched) = state.withLock { s in (s.log, Array(s.nodes.keys)) }
+        var saved: [String: Change.State] = [:]
+        for p in touched { saved[p] = baseState(p) }
+        var applied = 0
+        do {
+            for op in log {
+                try replay(op)
+                applied += 1
             }
+        } catch {
+            if applied > 0 { rollback(saved) }
+            throw error
         }
         state.withLock {
             $0.log = []
             $0.nodes = [:]
+        }
+    }
+
+    private func replay(_ op: Operation) throws(FileError) {
+        switch op {
+        case .write(let p, let bytes, let mode, let owner):
+            try base.write(p, bytes, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true))
+        case .symlink(let p, let target): try base.symlink(p, target: target)
+        case .mkdir(let p, let mode, let owner): try base.makeDirectory(p, mode: mode, owner: owner)
+        case .unlink(let p): try base.unlink(p)
+        case .rename(let a, let b): try base.rename(a, to: b)
+        case .chown(let p, let owner): try base.changeOwner(p, to: owner)
+        case .chmod(let p, let mode): try base.changeMode(p, to: mode)
+        }
+    }
+
+    /// Best-effort restore of `saved` states (deepest paths first).
+    private func rollback(_ saved: [String: Change.State]) {
+        for (p, before) in saved.sorted(by: { $0.key.count > $1.key.count }) {
+            let now = baseState(p)
+            if now == before { continue }
+            switch before {
+            case .absent:
+                if case .directory = now { continue }
+                try? base.unlink(p)
+            case .file(let bytes, let mode, let owner):
+                if case .symlink = now { try? base.unlink(p) }
+                try? base.write(p, bytes, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true))
+            case .symlink(let target):
+                if case .directory = now { continue }
+                try? base.unlink(p)
+                try? base.symlink(p, target: target)
+            case .directory(let mode, let owner):
+                try? base.changeMode(p, to: mode)
+                try? base.changeOwner(p, to: owner)
+            case .other:
+                continue
+            }
         }
     }
 
@@ -376,7 +418,7 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
         guard let info = (try? base.info(p, followSymlinks: false)) ?? nil else { return .absent }
         switch info.kind {
         case .regular:
-            guard let b = try? base.read(p, limit: Int.max) else { return .other(.regular) }
+            guard let b = try? base.read(p, limit: 1 << 40) else { return .other(.regular) }
             return .file(b, mode: info.mode, owner: info.owner)
         case .directory: return .directory(mode: info.mode, owner: info.owner)
         case .symlink: return (try? base.readLink(p)).map { .symlink($0) } ?? .other(.symlink)

@@ -253,9 +253,23 @@ public struct SetupContext: Sendable {
         do {
             try fs.write(path, data, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true))
         } catch {
-            throw SetupError(error)
+            throw writeError(path, error)
         }
         record(path, how)
+    }
+
+    /// Proxmox's texts for a failed `file_set_contents` (temp file, then rename).
+    func writeError(_ path: String, _ error: FileError) -> SetupError {
+        switch error.code {
+        case .isDirectory:
+            return SetupError("close (rename) atomic file '\(path)' failed: Is a directory", path: path)
+        case .notFound:
+            return SetupError("unable to open file '\(path).tmp.\(pid)' - No such file or directory", path: path)
+        case .notDirectory:
+            return SetupError("unable to open file '\(path).tmp.\(pid)' - Not a directory", path: path)
+        default:
+            return SetupError("unable to write '\(path)' - \(error.reason)", path: path)
+        }
     }
 
     /// Rewrites a file keeping its current mode and owner (Proxmox's password-file rewrite).

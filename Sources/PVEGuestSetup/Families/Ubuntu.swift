@@ -11,8 +11,25 @@ public struct UbuntuFamily: GuestFamily {
     /// The version as a number (Perl compares `$version >= '17.10'` numerically).
     var number: Double { Double(version) ?? 0 }
 
+    /// Releases Proxmox knows (`$known_versions` of `Ubuntu.pm`).
+    static let knownVersions: Set<String> = [
+        "26.10", "26.04", "25.10", "25.04", "24.10", "24.04", "23.10", "23.04", "22.10", "22.04", "21.10", "21.04",
+        "20.10", "20.04", "19.10", "19.04", "18.10", "18.04", "17.10", "17.04", "16.10", "16.04", "15.10", "15.04",
+        "14.04", "12.04",
+    ]
+
+    /// - throws: `unsupported ancient Ubuntu version '<v>'` (unknown and older than 17),
+    ///   `unsupported and unexpected Ubuntu version '<v>'`.
     public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
         version = os.version
+        if Self.knownVersions.contains(version) { return }
+        let parts = version.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let major = Int(parts[0])
+        else {
+            throw SetupError("unsupported and unexpected Ubuntu version '\(version)'")
+        }
+        if major < 17 { throw SetupError("unsupported ancient Ubuntu version '\(version)'") }
     }
 
     public init(version: String) { self.version = version }

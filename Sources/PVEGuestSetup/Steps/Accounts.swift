@@ -22,7 +22,18 @@ extension BaseSetup {
         guard let password else { return "*" }
         if isCryptHash(password) { return password }
         let salt = String(Crypt.base64NoPadding(Crypt.sha1(Array(String(now).utf8))).prefix(8))
-        return Crypt.sha512Crypt(password: Array(password.utf8), salt: salt)
+        // Proxmox runs `encode("utf8", $pw)` on the byte string it got from the command line, so
+        // every byte ≥ 0x80 is encoded once more (as if it were a Latin-1 character).
+        var bytes: [UInt8] = []
+        for b in password.utf8 {
+            if b < 0x80 {
+                bytes.append(b)
+            } else {
+                bytes.append(0xC0 | (b >> 6))
+                bytes.append(0x80 | (b & 0x3F))
+            }
+        }
+        return Crypt.sha512Crypt(password: bytes, salt: salt)
     }
 
     /// `set_user_password`: the hash in `/etc/shadow` (with the last-change day) and `x` in

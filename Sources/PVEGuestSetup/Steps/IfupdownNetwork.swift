@@ -59,7 +59,8 @@ public enum IfupdownNetwork {
                     net.address = ip
                 } else {
                     guard let info = IPAddress.parseIPv4CIDR(ip) else {
-                        throw SetupError("unable to parse ipv4 address/mask", path: "/etc/network/interfaces")
+                        throw SetupError(
+                            "format error\nip: invalid format - value does not look like a valid ipv4 network configuration")
                     }
                     net.address = info.address
                     net.netmask = info.netmask
@@ -77,7 +78,8 @@ public enum IfupdownNetwork {
                     net.address6 = ip6
                 } else {
                     guard let info = IPAddress.parseIPv6CIDR(ip6) else {
-                        throw SetupError("unable to parse ipv6 address/prefix", path: "/etc/network/interfaces")
+                        throw SetupError(
+                            "format error\nip6: invalid format - value does not look like a valid ipv6 network configuration")
                     }
                     net.address6 = info.address
                     net.netmask6 = info.prefix

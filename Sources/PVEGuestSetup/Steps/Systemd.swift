@@ -162,9 +162,19 @@ extension BaseSetup {
         return path
     }
 
-    /// `get_systemd_version`: the `NNN` of `libsystemd-shared-NNN.so` linked by the init binary.
-    public static func systemdVersion(_ ctx: SetupContext, initPath: String) -> Int? {
-        guard let bytes = try? ctx.fs.read(initPath, limit: 64 << 20) else { return nil }
+    /// `get_systemd_version`: the `NNN` of `libsystemd-shared-NNN.so` linked by the init binary,
+    /// read from its ELF dynamic section (Proxmox runs `objdump -p`).
+    /// - throws: `objdump on <init> failed: ...` when the file is missing or not an ELF file.
+    public static func systemdVersion(_ ctx: SetupContext, initPath: String) throws(SetupError) -> Int? {
+        let bytes: [UInt8]
+        do {
+            bytes = try ctx.fs.read(initPath, limit: 256 << 20)
+        } catch {
+            throw SetupError("objdump on \(initPath) failed: \(error.code == .notFound ? "No such file" : error.reason)", path: initPath)
+        }
+        guard ELFDynamic.isELF(bytes) else {
+            throw SetupError("objdump on \(initPath) failed: file format not recognized", path: initPath)
+        }
         return ELFDynamic.neededLibraries(bytes).compactMap(systemdSharedVersion).last
     }
 
@@ -194,17 +204,17 @@ extension BaseSetup {
     }
 
     /// `check_systemd_nesting`.
-    public static func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) -> String? {
+    public static func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> String? {
         if ctx.config.nestingEnabled { return nil }
         guard let initPath, initPath.hasSuffix("/systemd") else { return nil }
-        guard let v = systemdVersion(ctx, initPath: initPath), v > 241 else { return nil }
+        guard let v = try systemdVersion(ctx, initPath: initPath), v > 241 else { return nil }
         return "Systemd \(v) detected. You may need to enable nesting."
     }
 
     /// `unified_cgroupv2_support`.
-    public static func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) -> Bool {
+    public static func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> Bool {
         guard let initPath, initPath.hasSuffix("/systemd") else { return true }
-        guard let v = systemdVersion(ctx, initPath: initPath), v >= 232 else { return false }
+        guard let v = try systemdVersion(ctx, initPath: initPath), v >= 232 else { return false }
         return true
     }
 }

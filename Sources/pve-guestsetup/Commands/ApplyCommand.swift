@@ -1,6 +1,7 @@
 import Glibc
 import PVEGuestOS
 import PVEGuestSetup
+import PVERuntime
 import PVESystem
 
 /// `pve-guestsetup apply`: runs a Proxmox setup hook on a container root file system.
@@ -74,15 +75,21 @@ enum ApplyCommand: CLICommand {
         host.localtime = "/usr/share/zoneinfo/\(zone)"
 
         let keys = parsed.all("--ssh-key")
-        let fs = HostTreeFileSystem(root: rootfs)
+        let fs: RootFS
+        do {
+            fs = try RootFS(path: rootfs)
+        } catch {
+            throw CommandFailure("apply: rootfs '\(rootfs)': \(error.reason)")
+        }
         let dryRun = parsed.flag("--dry-run")
         let json = parsed.flag("--json")
 
         let os: DetectedOS
         do {
-            os = try HostDetection.detect(fs, configuredType: config.ostype)
+            os = try OSDetector.detect(in: fs, configuredType: config.ostype.map { OSType($0) })
         } catch {
-            throw CommandFailure(failureText(error))
+            for w in error.warnings { console.err(w + "\n") }
+            throw CommandFailure("apply: " + (error.file.map { "\($0): " } ?? "") + error.message)
         }
         for w in os.warnings { console.err(w + "\n") }
 
@@ -91,14 +98,21 @@ enum ApplyCommand: CLICommand {
             result = try GuestSetup.apply(
                 hook, os: os, on: fs, config: config, host: host, now: HostFacts.now(), seed: seed,
                 processOwner: FileOwner(uid: getuid(), gid: getgid()), rootPassword: parsed.value("--root-password"),
-                sshKeys: keys.isEmpty ? nil : keys.joined(separator: "\n"), sshKeyGenerator: SSHKeygen(), dryRun: dryRun)
+                sshKeys: keys.isEmpty ? nil : keys.joined(separator: "\n"), sshKeyGenerator: SSHKeygen(runner: SpawnRunner()), dryRun: dryRun)
         } catch {
             throw CommandFailure(failureText(error))
         }
 
         for m in result.context.messages {
             switch m.kind {
-            case .info: if !json { console.out(m.text + "\n") }
+            case .info:
+                if json {
+                    break
+                } else if dryRun {
+                    console.err(m.text + "\n")
+                } else {
+                    console.out(m.text + "\n")
+                }
             case .warning: console.err("WARN: " + m.text + "\n")
             }
         }
