@@ -253,10 +253,14 @@ final class World {
         let fs = try world.fs()
         var reads = 0
         var writes = 0
+        var lastError: FileError?
         for i in 0..<3000 {
-            if let bytes = try? fs.read("/etc/hostname", limit: 100) {
+            do {
+                let bytes = try fs.read("/etc/hostname", limit: 100)
                 #expect(bytes != Array(World.secret.utf8), "read host data")
                 reads += 1
+            } catch {
+                lastError = error
             }
             if i % 25 == 0, (try? fs.write("/etc/hostname", Array("guest \(i)\n".utf8), options: WriteOptions())) != nil {
                 writes += 1
@@ -265,7 +269,7 @@ final class World {
         swapper.stop.store(true, ordering: .relaxed)
         pthread_join(thread, nil)
         #expect(swapper.swaps.load(ordering: .relaxed) > 0)
-        #expect(reads + writes > 0)
+        #expect(reads + writes > 0, "last error: \(lastError.map { "\($0)" } ?? "none")")
         #expect(world.snapshotOutside() == before)
     }
 }
@@ -283,12 +287,16 @@ final class Swapper: Sendable {
     }
 
     func run() {
+        // Each state is held for a few scheduler yields, so that both the real directory and
+        // the link to the host are seen by the other thread (no sleeps: yields only).
         while !stop.load(ordering: .relaxed) {
             Glibc.rename(root + "/etc", root + "/etc.real")
             Glibc.symlink(outside, root + "/etc")
+            for _ in 0..<20 { sched_yield() }
             Glibc.unlink(root + "/etc")
             Glibc.rename(root + "/etc.real", root + "/etc")
             swaps.add(1, ordering: .relaxed)
+            for _ in 0..<100 { sched_yield() }
         }
     }
 }
