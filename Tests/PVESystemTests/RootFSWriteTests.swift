@@ -84,14 +84,14 @@ import Testing
         #expect(try fs.info("/etc/link", followSymlinks: false)?.owner == FileOwner(uid: 9, gid: 9))
     }
 
+    /// Modes are set with fchmod, not left to the umask (not changed here: it is process-wide and
+    /// tests run in parallel; the usual 022 would turn 0777 into 0755).
     @Test func modesAreExactDespiteTheUmask() throws {
         let fs = try RootFS(path: t.path)
-        let old = umask(0o077)
-        defer { umask(old) }
-        try fs.write("/etc/m", [], options: WriteOptions(mode: 0o755))
-        try fs.makeDirectory("/etc/d", mode: 0o775, owner: nil)
-        #expect(try fs.info("/etc/m", followSymlinks: false)?.mode == 0o755)
-        #expect(try fs.info("/etc/d", followSymlinks: false)?.mode == 0o775)
+        try fs.write("/etc/m", [], options: WriteOptions(mode: 0o777))
+        try fs.makeDirectory("/etc/d", mode: 0o777, owner: nil)
+        #expect(try fs.info("/etc/m", followSymlinks: false)?.mode == 0o777)
+        #expect(try fs.info("/etc/d", followSymlinks: false)?.mode == 0o777)
         try fs.changeMode("/etc/d", to: 0o1777)
         #expect(try fs.info("/etc/d", followSymlinks: false)?.mode == 0o1777)
     }
