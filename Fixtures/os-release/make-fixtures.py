@@ -236,6 +236,8 @@ for name, files, exp in [
     ("arch-unknown-machine", {"bin/sh": elf(0x08, 1)}, "arch-error: '/bin/sh' has unknown ELF machine '8'!"),
     ("arch-not-elf", {"bin/sh": "#!/bin/busybox\n"}, "arch-error: '/bin/sh' does not resolve to an ELF!"),
     ("arch-short-header", {"bin/sh": elf(0x3E)[:18]}, "arch-error: '/bin/sh' has unknown ELF machine ''!"),
+    ("arch-magic-only", {"bin/sh": elf(0x3E)[:4]}, "arch-error: '/bin/sh' has unknown ELF machine ''!"),
+    ("arch-three-bytes", {"bin/sh": elf(0x3E)[:3]}, "arch-error: '/bin/sh' does not resolve to an ELF!"),
     ("arch-missing-shell", {".keep": ""}, "arch-error: open '/bin/sh' failed: No such file or directory"),
 ]:
     case(name, dict(A, **files), ["type: archlinux", "version: ", exp])
@@ -259,6 +261,12 @@ case("arch-nixos-empty-shebang", {"etc/os-release": osr("ID=nixos"), "sbin/init"
      ["type: nixos", "version: ", "arch-error: open '' failed: No such file or directory"])
 case("arch-nixos-relative-interpreter", {"etc/os-release": osr("ID=nixos"), "sbin/init": "#!relative/sh -e\n",
      "relative/sh": elf(0x3E)}, ["type: nixos", "version: ", "arch: amd64"])
+case("arch-nixos-init-is-directory", {"etc/os-release": osr("ID=nixos"), "sbin/init/.keep": ""},
+     ["type: nixos", "version: ", "arch-error: could not find a shell"])
+case("arch-nixos-missing-init", {"etc/os-release": osr("ID=nixos")},
+     ["type: nixos", "version: ", "arch-error: open '/sbin/init' failed: No such file or directory"])
+case("arch-nixos-crlf-shebang", {"etc/os-release": osr("ID=nixos"), "sbin/init": "#!/bin/sh\r\n", "bin/sh": elf(0x03, 1)},
+     ["type: nixos", "version: ", "arch: i386"])
 # Symlinks are resolved inside the guest: Proxmox's host-side `-f "$rootdir/etc/alpine-release"`
 # would follow this absolute link to the HOST's /etc/hostname (deliberate difference, see README).
 case("link-resolved-inside-guest", {"etc/alpine-release": ("link", "/etc/hostname")},

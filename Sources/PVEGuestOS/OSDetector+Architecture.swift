@@ -23,6 +23,8 @@ extension OSDetector {
             let head: [UInt8]
             do {
                 head = try fs.readPrefix(path, count: 4096)
+            } catch where error.code == .isDirectory {
+                head = []  // Perl opens a directory fine; reading it yields nothing
             } catch {
                 throw DetectionError("open '\(path)' failed: \(perlErrorText(error))", file: path, underlying: error)
             }
@@ -54,12 +56,14 @@ extension OSDetector {
         }
         // Perl's `read … or die "read failed: $!"`: zero bytes read is a failure, with `$!` empty.
         if data.isEmpty { throw DetectionError("read failed: ", file: path) }
-        // unpack("A4CA12n"): magic, class (byte 4), machine = big-endian u16 at offset 17.
-        guard data.count >= 5, data[0..<4].elementsEqual([0x7F, 0x45, 0x4C, 0x46]) else {
+        // unpack("A4CA12n"): magic, class (byte 4), machine = big-endian u16 at offset 17. With
+        // exactly 4 bytes the class slot receives A12's empty string (defined), so Perl goes on to
+        // the machine check; a machine missing (< 19 bytes) prints as ''.
+        guard data.count >= 4, data[0..<4].elementsEqual([0x7F, 0x45, 0x4C, 0x46]) else {
             throw DetectionError("'\(path)' does not resolve to an ELF!", file: path)
         }
-        let elfClass = Int(data[4])
         guard data.count >= 19 else { throw DetectionError("'\(path)' has unknown ELF machine ''!", file: path) }
+        let elfClass = Int(data[4])
         let machine = Int(data[17]) << 8 | Int(data[18])
         guard let arch = elfMachines[machine] else {
             throw DetectionError("'\(path)' has unknown ELF machine '\(machine)'!", file: path)

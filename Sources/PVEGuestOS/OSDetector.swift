@@ -35,7 +35,7 @@ public enum OSDetector {
 
     /// Like `detect`, but never throws: returns everything found, with the evidence.
     public static func report(in fs: some GuestFileSystem, configuredType: OSType?) -> DetectionReport {
-        var run = Run(fs: fs, report: DetectionReport(configuredType: configuredType))
+        var run = DetectionRun(fs: fs, report: DetectionReport(configuredType: configuredType))
         do {
             try run.detect()
         } catch {
@@ -48,7 +48,7 @@ public enum OSDetector {
 }
 
 /// One detection run: accumulates warnings and evidence in the report.
-struct Run<FS: GuestFileSystem> {
+struct DetectionRun<FS: GuestFileSystem> {
     let fs: FS
     var report: DetectionReport
 

@@ -105,8 +105,9 @@ public struct RuntimeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The last `maxLines` non-empty lines of `bytes`, at most `maxBytes` long, without trailing blanks.
     static func tail(of bytes: [UInt8], maxLines: Int = 4, maxBytes: Int = 1000) -> String {
         var end = bytes.count
-        while end > 0, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: " ")
-            || bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == UInt8(ascii: "\t")
+        while end > 0,
+            bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: " ")
+                || bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == UInt8(ascii: "\t")
         {
             end -= 1
         }

@@ -7,7 +7,7 @@ import Testing
 ///
 /// File format (line-based, `#` starts a comment line, blank lines separate nothing):
 /// - `@ KIND` sets the kind for the following cases (default: the file name without `.cases`);
-/// - `> INPUT` starts a case (escapes: `\n`, `\t`, `\\`, `\s` for a space — for trailing blanks);
+/// - `> INPUT` starts a case (escapes: `\n`, `\t`, `\0`, `\\`, `\s` for a space — for trailing blanks);
 /// - `= OUTPUT` is the canonical output (for `check-*` kinds: `OK`);
 /// - `! LINE` lines are the expected error text, one line each (`!` alone is an empty line).
 struct PropertyStringCase: CustomStringConvertible, Sendable {
@@ -32,6 +32,7 @@ struct PropertyStringCase: CustomStringConvertible, Sendable {
             case "n": out.append("\n")
             case "t": out.append("\t")
             case "s": out.append(" ")
+            case "0": out.append("\u{0}")
             case "\\": out.append("\\")
             case let other?: out.append("\\"); out.append(other)
             case nil: out.append("\\")

@@ -27,7 +27,7 @@ import Testing
         ("xrelease  12.5", "12.5"),
     ] as [(String, String?)])
     func centOSVersions(_ line: String, _ version: String?) {
-        #expect(Run<InMemoryFileSystem>.centOSVersion(Array(line.utf8)) == version, "\(line)")
+        #expect(DetectionRun<InMemoryFileSystem>.centOSVersion(Array(line.utf8)) == version, "\(line)")
     }
 
     @Test func inMemoryDetectionForFastTests() throws {

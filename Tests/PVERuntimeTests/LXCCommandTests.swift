@@ -19,8 +19,9 @@ import Testing
         #expect(
             argv(try privateLXC.startCommand("100", options: StartOptions(logFile: "/l")))
                 == ["/opt/lxc/bin/lxc-start", "-n", "100", "-P", "/tmp/ct", "-o", "/l"])
-        #expect(try lxc.startCommand("100", options: debug).description
-            == "/usr/bin/lxc-start -n 100 -F -l DEBUG -o /tmp/lxc-100.log")
+        #expect(
+            try lxc.startCommand("100", options: debug).description
+                == "/usr/bin/lxc-start -n 100 -F -l DEBUG -o /tmp/lxc-100.log")
     }
 
     @Test(arguments: StartOptions.logPriorities)
@@ -30,11 +31,14 @@ import Testing
     }
 
     @Test func invalidLogPriority() throws {
-        let e = try #require(#expect(throws: RuntimeError.self) {
-            try lxc.startCommand("100", options: StartOptions(logPriority: "LOUD"))
-        })
+        let e = try #require(
+            #expect(throws: RuntimeError.self) {
+                try lxc.startCommand("100", options: StartOptions(logPriority: "LOUD"))
+            })
         #expect(e.code == .invalidArgument)
-        #expect(e.message == "invalid log priority 'LOUD' (one of TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, CRIT, ALERT, FATAL)")
+        #expect(
+            e.message
+                == "invalid log priority 'LOUD' (one of TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, CRIT, ALERT, FATAL)")
     }
 
     @Test func stop() throws {
@@ -53,8 +57,12 @@ import Testing
             argv(try lxc.stopCommand("100", mode: .shutdown(timeout: nil, forceAfterTimeout: true)))
                 == ["/usr/bin/lxc-stop", "-n", "100"])
         #expect(
-            argv(try privateLXC.stopCommand("7", mode: .kill)) == ["/opt/lxc/bin/lxc-stop", "-n", "7", "-P", "/tmp/ct", "--kill"])
-        #expect(throws: RuntimeError.self) { try lxc.stopCommand("100", mode: .shutdown(timeout: -1, forceAfterTimeout: true)) }
+            argv(try privateLXC.stopCommand("7", mode: .kill)) == [
+                "/opt/lxc/bin/lxc-stop", "-n", "7", "-P", "/tmp/ct", "--kill",
+            ])
+        #expect(throws: RuntimeError.self) {
+            try lxc.stopCommand("100", mode: .shutdown(timeout: -1, forceAfterTimeout: true))
+        }
     }
 
     @Test func info() throws {
@@ -62,7 +70,8 @@ import Testing
         // Proxmox find_lxc_pid
         #expect(argv(try lxc.infoCommand("100", state: false)) == ["/usr/bin/lxc-info", "-n", "100", "-p"])
         #expect(argv(try lxc.infoCommand("100", pid: false)) == ["/usr/bin/lxc-info", "-n", "100", "-s"])
-        #expect(argv(try privateLXC.infoCommand("9")) == ["/opt/lxc/bin/lxc-info", "-n", "9", "-P", "/tmp/ct", "-s", "-p"])
+        #expect(
+            argv(try privateLXC.infoCommand("9")) == ["/opt/lxc/bin/lxc-info", "-n", "9", "-P", "/tmp/ct", "-s", "-p"])
     }
 
     @Test func wait() throws {
@@ -83,7 +92,8 @@ import Testing
         #expect(argv(exec) == ["/usr/bin/lxc-attach", "-n", "100", "--keep-env", "--", "ls", "-l", "/"])
         // pct strips SSL_CERT_FILE/SSL_CERT_DIR from its own environment before exec
         #expect(exec.environment == .inherit.updating(["SSL_CERT_FILE": nil, "SSL_CERT_DIR": nil]))
-        #expect(exec.description == "env -u SSL_CERT_DIR -u SSL_CERT_FILE /usr/bin/lxc-attach -n 100 --keep-env -- ls -l /")
+        #expect(
+            exec.description == "env -u SSL_CERT_DIR -u SSL_CERT_FILE /usr/bin/lxc-attach -n 100 --keep-env -- ls -l /")
         // pct enter <vmid> --keep-env 0
         let enter = try lxc.attachCommand("100", nil, options: AttachOptions(environment: .clear(keeping: [])))
         #expect(argv(enter) == ["/usr/bin/lxc-attach", "-n", "100", "--clear-env"])
@@ -108,8 +118,13 @@ import Testing
             argv(try lxc.attachCommand("100", ["/sbin/ip", "link", "set", "eth0", "up"], options: options))
                 == ["/usr/bin/lxc-attach", "-n", "100", "-s", "NETWORK", "--", "/sbin/ip", "link", "set", "eth0", "up"])
         let dhcp = AttachOptions(environment: nil, namespaces: ["NETWORK", "UTSNAME"])
-        #expect(try lxc.attachCommand("100", ["true"], options: dhcp).arguments.prefix(4) == ["-n", "100", "-s", "NETWORK|UTSNAME"])
-        #expect(throws: RuntimeError.self) { try lxc.attachCommand("100", ["true"], options: AttachOptions(namespaces: [])) }
+        #expect(
+            try lxc.attachCommand("100", ["true"], options: dhcp).arguments.prefix(4) == [
+                "-n", "100", "-s", "NETWORK|UTSNAME",
+            ])
+        #expect(throws: RuntimeError.self) {
+            try lxc.attachCommand("100", ["true"], options: AttachOptions(namespaces: []))
+        }
     }
 
     @Test func attachWithWorkingDirectoryWrapsInShell() throws {
@@ -131,30 +146,36 @@ import Testing
         (AttachOptions(workingDirectory: "relative"), "working directory 'relative' must be an absolute path"),
     ])
     func attachRejectsBadOptions(options: AttachOptions, message: String) throws {
-        let e = try #require(#expect(throws: RuntimeError.self) { try lxc.attachCommand("100", ["true"], options: options) })
+        let e = try #require(
+            #expect(throws: RuntimeError.self) { try lxc.attachCommand("100", ["true"], options: options) })
         #expect(e.code == .invalidArgument)
         #expect(e.message == message)
     }
 
     @Test func workingDirectoryNeedsACommand() throws {
-        let e = try #require(#expect(throws: RuntimeError.self) {
-            try lxc.attachCommand("100", nil, options: AttachOptions(workingDirectory: "/"))
-        })
+        let e = try #require(
+            #expect(throws: RuntimeError.self) {
+                try lxc.attachCommand("100", nil, options: AttachOptions(workingDirectory: "/"))
+            })
         #expect(e.message == "a working directory needs a command to run")
     }
 
     @Test func consoleLikeGetConsoleCommand() throws {
         #expect(argv(try lxc.consoleCommand("100")) == ["/usr/bin/lxc-console", "-n", "100"])
         #expect(argv(try lxc.consoleCommand("100", escape: "^b")) == ["/usr/bin/lxc-console", "-n", "100", "-e", "^b"])
-        #expect(argv(try lxc.consoleCommand("100", mode: .console)) == ["/usr/bin/lxc-console", "-n", "100", "-t", "0"])
+        #expect(
+            argv(try lxc.consoleCommand("100", mode: .console)) == ["/usr/bin/lxc-console", "-n", "100", "-t", "0"])
         #expect(
             argv(try lxc.consoleCommand("100", mode: .console, escape: "a"))
                 == ["/usr/bin/lxc-console", "-n", "100", "-t", "0", "-e", "a"])
-        #expect(argv(try lxc.consoleCommand("100", mode: .shell)) == ["/usr/bin/lxc-attach", "--clear-env", "-n", "100"])
+        #expect(
+            argv(try lxc.consoleCommand("100", mode: .shell)) == ["/usr/bin/lxc-attach", "--clear-env", "-n", "100"])
         #expect(
             argv(try privateLXC.consoleCommand("100", mode: .shell))
                 == ["/opt/lxc/bin/lxc-attach", "--clear-env", "-n", "100", "-P", "/tmp/ct"])
-        for bad in ["", "^", "ab", "^A", "1", "^^a"] {
+        // the API's vncproxy/termproxy: get_console_command($vmid, $conf, -1)
+        #expect(argv(try lxc.consoleCommand("100", escape: "-1")) == ["/usr/bin/lxc-console", "-n", "100", "-e", "-1"])
+        for bad in ["", "^", "ab", "^A", "1", "^^a", "-2"] {
             #expect(throws: RuntimeError.self, "escape \(bad)") { try lxc.consoleCommand("100", escape: bad) }
         }
     }
@@ -174,6 +195,8 @@ import Testing
         ("6.0.4", LXCVersion(major: 6, minor: 0, text: "6.0.4")),
         ("5.0.2\n", LXCVersion(major: 5, minor: 0, text: "5.0.2")),
         ("junk\n4.0", LXCVersion(major: 4, minor: 0, text: "4.0")),
+        // Proxmox's outfunc overwrites: the last matching line wins
+        ("5.0.1\nnoise\n6.0.0\n", LXCVersion(major: 6, minor: 0, text: "6.0.0")),
         ("3.12-devel", LXCVersion(major: 3, minor: 12, text: "3.12-devel")),
     ])
     func versionParsing(output: String, expected: LXCVersion) {
@@ -192,7 +215,10 @@ import Testing
 
     @Test func states() {
         #expect(ContainerState("running") == .running)
-        #expect(ContainerState.all.map(\.name) == ["STOPPED", "STARTING", "RUNNING", "STOPPING", "ABORTING", "FREEZING", "FROZEN", "THAWED"])
+        #expect(
+            ContainerState.all.map(\.name) == [
+                "STOPPED", "STARTING", "RUNNING", "STOPPING", "ABORTING", "FREEZING", "FROZEN", "THAWED",
+            ])
         #expect(ContainerState.running.isRunning && !ContainerState.frozen.isRunning)
         #expect(ContainerState("NEWSTATE").description == "NEWSTATE")
     }

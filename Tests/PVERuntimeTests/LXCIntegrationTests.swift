@@ -35,7 +35,8 @@ struct LXCIntegrationTests {
             let hostname = try lxc.attach(name, ["/bin/hostname"], options: quiet)
             #expect(hostname.status == .exited(0))
             #expect(hostname.outputText == name + "\n")
-            #expect(try lxc.attach(name, ["/bin/sh", "-c", "echo oops >&2; exit 7"], options: quiet).status == .exited(7))
+            #expect(
+                try lxc.attach(name, ["/bin/sh", "-c", "echo oops >&2; exit 7"], options: quiet).status == .exited(7))
             let err = try lxc.attach(name, ["/bin/sh", "-c", "echo oops >&2; exit 7"], options: quiet)
             #expect(err.errorText == "oops\n")
             #expect(try lxc.attach(name, ["/bin/sh", "-c", "kill -9 $$"], options: quiet).status.exitCode == 137)
@@ -48,7 +49,8 @@ struct LXCIntegrationTests {
             #expect(vars.contains("PVE_A=x y"))
             #expect(!vars.contains { $0.hasPrefix("HOME=/root") && $0.contains(".cargo") })
 
-            let ids = try lxc.attach(name, ["/bin/sh", "-c", "echo $(id -u):$(id -g)"], options: AttachOptions(uid: 1000, gid: 100))
+            let ids = try lxc.attach(
+                name, ["/bin/sh", "-c", "echo $(id -u):$(id -g)"], options: AttachOptions(uid: 1000, gid: 100))
             #expect(ids.outputText == "1000:100\n")
             let dir = try lxc.attach(name, ["/bin/pwd"], options: AttachOptions(workingDirectory: "/etc"))
             #expect(dir.outputText == "/etc\n")
@@ -56,7 +58,8 @@ struct LXCIntegrationTests {
             #expect(badDir.status == .exited(1))
 
             // a time limit on an attached command
-            let slow = try lxc.attach(name, ["/bin/sleep", "30"], options: quiet, run: RunOptions(timeout: .milliseconds(300)))
+            let slow = try lxc.attach(
+                name, ["/bin/sleep", "30"], options: quiet, run: RunOptions(timeout: .milliseconds(300)))
             #expect(slow.timedOut)
 
             #expect(try lxc.stop(name, mode: .shutdown(timeout: 20, forceAfterTimeout: true)) == .stopped)
@@ -82,7 +85,8 @@ struct LXCIntegrationTests {
             let foreground = Task.detached {
                 try lxc.runForeground(
                     name, options: StartOptions(logFile: log, logPriority: "DEBUG"),
-                    run: RunOptions(output: .discard, error: .capture(limit: 4096, keep: .tail), timeout: .seconds(120)))
+                    run: RunOptions(output: .discard, error: .capture(limit: 4096, keep: .tail), timeout: .seconds(120))
+                )
             }
             let reached = try lxc.wait(name, for: [.running], timeout: 20)
             #expect(reached)
@@ -101,14 +105,15 @@ struct LXCIntegrationTests {
         let lxc = LXC(lxcPath: lxcPath)
         let name = LXCTestHost.freshName()
         for operation in ["status", "start", "stop", "attach"] {
-            let e = try #require(#expect(throws: RuntimeError.self, "\(operation)") {
-                switch operation {
-                case "status": _ = try lxc.status(of: name)
-                case "start": try lxc.start(name)
-                case "stop": try lxc.stop(name, mode: .kill)
-                default: _ = try lxc.attach(name, ["/bin/true"])
-                }
-            })
+            let e = try #require(
+                #expect(throws: RuntimeError.self, "\(operation)") {
+                    switch operation {
+                    case "status": _ = try lxc.status(of: name)
+                    case "start": try lxc.start(name)
+                    case "stop": try lxc.stop(name, mode: .kill)
+                    default: _ = try lxc.attach(name, ["/bin/true"])
+                    }
+                })
             #expect(e.code == .containerNotFound, "\(operation)")
             #expect(e.message == "container '\(name)' does not exist under \(lxcPath)", "\(operation)")
         }
@@ -126,7 +131,10 @@ struct LXCIntegrationTests {
         let lxc = LXC(toolDirectory: "/nonexistent/lxc")
         let e = try #require(#expect(throws: RuntimeError.self) { try lxc.status(of: "100") })
         #expect(e.code == .toolNotInstalled)
-        #expect(e.message == "lxc-info is not installed (/nonexistent/lxc/lxc-info: no such file or directory); install the Debian package 'lxc'")
+        #expect(
+            e.message
+                == "lxc-info is not installed (/nonexistent/lxc/lxc-info: no such file or directory); install the Debian package 'lxc'"
+        )
         let s = try #require(#expect(throws: RuntimeError.self) { try lxc.stop("100", mode: .kill) })
         #expect(s.message.hasPrefix("lxc-stop is not installed"))
     }

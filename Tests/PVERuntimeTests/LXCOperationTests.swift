@@ -59,12 +59,18 @@ import Testing
 
     @Test func missingToolIsReportedByName() throws {
         let runner = RecordingRunner { c in
-            .fail(RuntimeError(.executableNotFound, "cannot run '\(c.executable)': no such file or directory", command: c, errno: 2))
+            .fail(
+                RuntimeError(
+                    .executableNotFound, "cannot run '\(c.executable)': no such file or directory", command: c, errno: 2
+                ))
         }
         let lxc = LXC(runner: runner, toolDirectory: "/nowhere")
         let e = try #require(#expect(throws: RuntimeError.self) { try lxc.status(of: "100") })
         #expect(e.code == .toolNotInstalled)
-        #expect(e.message == "lxc-info is not installed (/nowhere/lxc-info: no such file or directory); install the Debian package 'lxc'")
+        #expect(
+            e.message
+                == "lxc-info is not installed (/nowhere/lxc-info: no such file or directory); install the Debian package 'lxc'"
+        )
         // other runner errors pass through unchanged
         let other = LXC(runner: RecordingRunner(replies: [.fail(RuntimeError(.spawnFailed, "boom"))]))
         let s = try #require(#expect(throws: RuntimeError.self) { try other.status(of: "100") })
@@ -140,13 +146,15 @@ import Testing
 
     @Test func startThatNeverReachesRunning() throws {
         let (lxc, _) = make([.exit(0), .exit(1)])
-        let e = try #require(#expect(throws: RuntimeError.self) { try lxc.start("100", options: StartOptions(startTimeout: 3)) })
+        let e = try #require(
+            #expect(throws: RuntimeError.self) { try lxc.start("100", options: StartOptions(startTimeout: 3)) })
         #expect(e.code == .startFailed)
     }
 
     @Test func startRejectsForeground() throws {
         let (lxc, runner) = make([])
-        let e = try #require(#expect(throws: RuntimeError.self) { try lxc.start("100", options: StartOptions(foreground: true)) })
+        let e = try #require(
+            #expect(throws: RuntimeError.self) { try lxc.start("100", options: StartOptions(foreground: true)) })
         #expect(e.code == .invalidArgument)
         #expect(runner.calls.isEmpty)
     }
@@ -155,7 +163,8 @@ import Testing
         let (lxc, runner) = make([.exit(0)])
         let r = try lxc.runForeground("100", options: StartOptions(logFile: "/tmp/x.log", logPriority: "DEBUG"))
         #expect(r.status == .exited(0))
-        #expect(runner.argumentVectors == [["/usr/bin/lxc-start", "-n", "100", "-F", "-l", "DEBUG", "-o", "/tmp/x.log"]])
+        #expect(
+            runner.argumentVectors == [["/usr/bin/lxc-start", "-n", "100", "-F", "-l", "DEBUG", "-o", "/tmp/x.log"]])
         #expect(runner.calls[0].options == .interactive)
     }
 
@@ -199,9 +208,10 @@ import Testing
 
     @Test func failedShutdown() throws {
         let (lxc, _) = make([.exit(1, stderr: "lxc-stop: 100: Failed to request shutdown\n"), .exit(1)])
-        let e = try #require(#expect(throws: RuntimeError.self) {
-            try lxc.stop("100", mode: .shutdown(timeout: 1, forceAfterTimeout: false))
-        })
+        let e = try #require(
+            #expect(throws: RuntimeError.self) {
+                try lxc.stop("100", mode: .shutdown(timeout: 1, forceAfterTimeout: false))
+            })
         #expect(e.code == .stopFailed)
         #expect(e.message == "container did not stop")
         #expect(e.standardErrorTail == "lxc-stop: 100: Failed to request shutdown")
@@ -221,7 +231,8 @@ import Testing
 
     @Test func attachChecksStateThenReturnsTheInnerExitCode() throws {
         let (lxc, runner) = make([Self.running, .exit(7, stdout: "out\n", stderr: "err\n")])
-        let r = try lxc.attach("100", ["/bin/sh", "-c", "exit 7"], options: AttachOptions(environment: .clear(keeping: [])))
+        let r = try lxc.attach(
+            "100", ["/bin/sh", "-c", "exit 7"], options: AttachOptions(environment: .clear(keeping: [])))
         #expect(r.status == .exited(7))
         #expect(r.status.exitCode == 7)
         #expect(r.outputText == "out\n")
@@ -246,9 +257,11 @@ import Testing
     }
 
     @Test func attachFailureSeenOnStderr() throws {
-        let stderr = "lxc-attach: 100: ../src/lxc/attach.c: get_attach_context: 406 Connection refused - Failed to get init pid\n"
+        let stderr =
+            "lxc-attach: 100: ../src/lxc/attach.c: get_attach_context: 406 Connection refused - Failed to get init pid\n"
         let (lxc, _) = make([.exit(1, stderr: stderr)])
-        let e = try #require(#expect(throws: RuntimeError.self) { try lxc.attach("100", ["true"], checkRunning: false) })
+        let e = try #require(
+            #expect(throws: RuntimeError.self) { try lxc.attach("100", ["true"], checkRunning: false) })
         #expect(e.code == .containerNotRunning)
         #expect(e.message == "container '100' not running!")
     }

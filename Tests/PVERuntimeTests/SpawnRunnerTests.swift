@@ -125,17 +125,19 @@ import Testing
     }
 
     @Test func missingWorkingDirectoryIsASpawnError() throws {
-        let e = try #require(#expect(throws: RuntimeError.self) {
-            try runner.run(Command("/bin/pwd", workingDirectory: "/nonexistent-dir-for-test"))
-        })
+        let e = try #require(
+            #expect(throws: RuntimeError.self) {
+                try runner.run(Command("/bin/pwd", workingDirectory: "/nonexistent-dir-for-test"))
+            })
         #expect(e.code == .spawnFailed)
         #expect(e.message == "cannot run '/bin/pwd' in '/nonexistent-dir-for-test': no such file or directory")
     }
 
     @Test func missingExecutable() throws {
-        let e = try #require(#expect(throws: RuntimeError.self) {
-            try runner.run(Command("/nonexistent/lxc-info", ["-n", "1"]))
-        })
+        let e = try #require(
+            #expect(throws: RuntimeError.self) {
+                try runner.run(Command("/nonexistent/lxc-info", ["-n", "1"]))
+            })
         #expect(e.code == .executableNotFound)
         #expect(e.message == "cannot run '/nonexistent/lxc-info': no such file or directory")
         #expect(e.errno == 2)

@@ -5,7 +5,9 @@ public import PVERuntime
 /// container under a private lxcpath for them.
 public enum LXCTestHost {
     /// The tools the integration tests use.
-    public static let tools = ["lxc-create", "lxc-destroy", "lxc-start", "lxc-stop", "lxc-info", "lxc-wait", "lxc-attach"]
+    public static let tools = [
+        "lxc-create", "lxc-destroy", "lxc-start", "lxc-stop", "lxc-info", "lxc-wait", "lxc-attach",
+    ]
 
     /// Root, the LXC tools in /usr/bin, the busybox template and a static busybox.
     public static let isAvailable: Bool = unavailableReason == nil
@@ -41,9 +43,11 @@ public enum LXCTestHost {
         let runner = SpawnRunner()
         defer {
             _ = try? runner.run(
-                Command("/usr/bin/lxc-stop", ["-n", name, "-P", lxcPath, "--kill"]), options: RunOptions(timeout: .seconds(30)))
+                Command("/usr/bin/lxc-stop", ["-n", name, "-P", lxcPath, "--kill"]),
+                options: RunOptions(timeout: .seconds(30)))
             _ = try? runner.run(
-                Command("/usr/bin/lxc-destroy", ["-n", name, "-P", lxcPath]), options: RunOptions(timeout: .seconds(60)))
+                Command("/usr/bin/lxc-destroy", ["-n", name, "-P", lxcPath]), options: RunOptions(timeout: .seconds(60))
+            )
             TestFiles.removeTree(lxcPath)
         }
         let config = lxcPath + "/net-empty.conf"

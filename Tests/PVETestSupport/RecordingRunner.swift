@@ -65,11 +65,13 @@ public final class RecordingRunner: CommandRunner, Sendable {
         switch reply {
         case .exit(let code, let out, let err):
             return CommandResult(
-                command: command, status: .exited(code), standardOutput: Array(out.utf8), standardError: Array(err.utf8))
+                command: command, status: .exited(code), standardOutput: Array(out.utf8), standardError: Array(err.utf8)
+            )
         case .signal(let signal, let err):
             return CommandResult(command: command, status: .signaled(signal), standardError: Array(err.utf8))
         case .timeout(let err):
-            return CommandResult(command: command, status: .signaled(15), standardError: Array(err.utf8), timedOut: true)
+            return CommandResult(
+                command: command, status: .signaled(15), standardError: Array(err.utf8), timedOut: true)
         case .fail(let error):
             throw error
         }

@@ -14,7 +14,10 @@ let runtimeSuite = BenchmarkSuite(name: "runtime") {
     }
     // A container only needs a config file to be "defined" for lxc-info (state STOPPED).
     var template = Array("/tmp/pve-bench-lxc.XXXXXX".utf8CString)
-    guard let lxcPath = template.withUnsafeMutableBufferPointer({ b in b.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) } })
+    guard
+        let lxcPath = template.withUnsafeMutableBufferPointer({ b in
+            b.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
+        })
     else {
         print("skipped: mkdtemp failed")
         return
@@ -54,15 +57,20 @@ let runtimeSuite = BenchmarkSuite(name: "runtime") {
     }
     let (directP10, directP50) = (quantile(direct, 0.1), quantile(direct, 0.5))
     let (oursP10, oursP50) = (quantile(ours, 0.1), quantile(ours, 0.5))
-    print("lxc-info direct (posix_spawn + read + waitpid): p10 \(format(directP10 / 1e6)) ms, median \(format(directP50 / 1e6)) ms (\(pairs) calls)")
-    print("lxc-info via LXC.status(of:):                   p10 \(format(oursP10 / 1e6)) ms, median \(format(oursP50 / 1e6)) ms (\(pairs) calls)")
+    print(
+        "lxc-info direct (posix_spawn + read + waitpid): p10 \(format(directP10 / 1e6)) ms, median \(format(directP50 / 1e6)) ms (\(pairs) calls)"
+    )
+    print(
+        "lxc-info via LXC.status(of:):                   p10 \(format(oursP10 / 1e6)) ms, median \(format(oursP50 / 1e6)) ms (\(pairs) calls)"
+    )
     print(
         "overhead of our layer: \(format(quantile(differences, 0.5) / 1e3)) µs/call (median per-pair difference), "
             + "\(format((oursP10 - directP10) / 1e3)) µs (p10 difference); ratio \(format(oursP10 / directP10))x (p10), "
             + "\(format(oursP50 / directP50))x (median)")
 
     // 2. The layer alone, without a process: build the command, run it on a canned runner, parse.
-    let canned = LXC(runner: CannedRunner(output: Array("State:          RUNNING\nPID:            4242\n".utf8)), lxcPath: lxcPath)
+    let canned = LXC(
+        runner: CannedRunner(output: Array("State:          RUNNING\nPID:            4242\n".utf8)), lxcPath: lxcPath)
     let layer = measure("LXC.status(of:) without the process (build + parse)", opsPerRound: 10_000) {
         for _ in 0..<10_000 { blackHole(try? canned.status(of: "900")) }
     }

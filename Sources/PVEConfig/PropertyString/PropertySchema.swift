@@ -1,6 +1,6 @@
 /// A property-string format: the keys a value may have and how each is checked
 /// (Proxmox: a `format` hash as passed to `PVE::JSONSchema::parse_property_string`).
-package struct PropertySchema: Sendable {
+package final class PropertySchema: Sendable {
     /// JSON-schema `type` of a key.
     package enum ValueType: Sendable {
         case string, boolean, integer, number
@@ -115,12 +115,17 @@ package struct PropertySchema: Sendable {
         package var pattern: Pattern?
         package var minimum: Int?
         package var maximum: Int?
+        package var minLength: Int?
+        package var maxLength: Int?
         package var enumeration: [String]?
 
         package init(
             _ name: String, _ type: ValueType, optional: Bool = true, format: Format? = nil,
-            pattern: Pattern? = nil, minimum: Int? = nil, maximum: Int? = nil, enumeration: [String]? = nil
+            pattern: Pattern? = nil, minimum: Int? = nil, maximum: Int? = nil, minLength: Int? = nil,
+            maxLength: Int? = nil, enumeration: [String]? = nil
         ) {
+            self.minLength = minLength
+            self.maxLength = maxLength
             self.name = name
             self.bytes = Array(name.utf8)
             self.type = type
@@ -133,31 +138,72 @@ package struct PropertySchema: Sendable {
         }
     }
 
+    /// The checks of one key without any reference-counted storage, for the hot path.
+    package struct Rule: Sendable {
+        var type: ValueType
+        var optional: Bool
+        var format: Format?
+        var pattern: Pattern?
+        var minimum: Int?
+        var maximum: Int?
+        var minLength: Int?
+        var maxLength: Int?
+        var hasEnumeration: Bool
+    }
+
     /// Keys sorted in byte order (Proxmox's print order for non-default keys).
     package let keys: [Key]
     /// Index of the `default_key`, if any.
     package let defaultKey: Int?
+    /// `keys[i]`'s rules.
+    private let rules: [Rule]
+    /// All key names back to back; `nameEnds[i]` is the end of `keys[i]`'s name.
+    private let nameBytes: [UInt8]
+    private let nameEnds: [Int]
 
     package init(_ keys: [Key], defaultKey: String? = nil) {
         let sorted = keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         self.keys = sorted
         self.defaultKey = defaultKey.flatMap { name in sorted.firstIndex { $0.name == name } }
+        self.rules = sorted.map {
+            Rule(
+                type: $0.type, optional: $0.optional, format: $0.format, pattern: $0.pattern, minimum: $0.minimum,
+                maximum: $0.maximum, minLength: $0.minLength, maxLength: $0.maxLength,
+                hasEnumeration: $0.enumeration != nil)
+        }
+        self.nameBytes = sorted.flatMap(\.bytes)
+        var end = 0
+        self.nameEnds = sorted.map {
+            end += $0.bytes.count
+            return end
+        }
+    }
+
+    /// Index of the key named `name` (a programming error if absent: returns 0).
+    package func index(named name: String) -> Int {
+        keys.firstIndex { $0.name == name } ?? 0
     }
 
     /// Index of the key spelled by `s`, or nil for a key the schema does not define.
     @inline(__always)
     package func index(of s: UnsafeBufferPointer<UInt8>) -> Int? {
-        for (i, key) in keys.enumerated() where key.bytes.count == s.count {
-            var equal = true
-            key.bytes.withUnsafeBufferPointer { k in
-                for j in 0..<s.count where k[j] != s[j] {
-                    equal = false
-                    break
+        nameBytes.withUnsafeBufferPointer { names in
+            nameEnds.withUnsafeBufferPointer { ends in
+                var start = 0
+                for i in 0..<ends.count {
+                    let end = ends[i]
+                    defer { start = end }
+                    guard end - start == s.count else { continue }
+                    var equal = true
+                    for j in 0..<s.count where names[start + j] != s[j] {
+                        equal = false
+                        break
+                    }
+                    if equal { return i }
                 }
+                return nil
             }
-            if equal { return i }
         }
-        return nil
     }
 
     /// A key's value in the input: its byte range and where its key started.
@@ -166,17 +212,36 @@ package struct PropertySchema: Sendable {
         package var keyOffset: Int
     }
 
-    /// The result of `parse`: one optional slot per schema key, plus unknown keys.
-    package struct Parsed: Sendable {
-        package var slots: [Slot?]
+    /// The result of `parse`: one optional slot per schema key (valid only inside `parse`'s
+    /// closure), plus unknown keys.
+    package struct Parsed {
+        package var slots: UnsafeMutableBufferPointer<Slot?>
         package var unknown: [(key: Range<Int>, value: Range<Int>)]
 
         package subscript(_ index: Int) -> Slot? { slots[index] }
     }
 
-    /// Proxmox's `parse_property_string` followed by `check_object` (no additional properties).
-    package func parse(_ s: UnsafeBufferPointer<UInt8>) throws(PropertyStringError) -> Parsed {
-        var parsed = Parsed(slots: Array(repeating: nil, count: keys.count), unknown: [])
+    /// Validates `s` like ``parse(_:_:)`` without reading any value.
+    package func check(_ s: UnsafeBufferPointer<UInt8>) throws(PropertyStringError) {
+        try parse(s) { _ in }
+    }
+
+    /// Proxmox's `parse_property_string` followed by `check_object` (no additional properties);
+    /// on success runs `body` with the parsed slots (which live on the stack).
+    package func parse<R>(
+        _ s: UnsafeBufferPointer<UInt8>, _ body: (Parsed) throws(PropertyStringError) -> R
+    ) throws(PropertyStringError) -> R {
+        try withUnsafeTemporaryAllocation(of: Slot?.self, capacity: keys.count) {
+            (slots) throws(PropertyStringError) -> R in
+            slots.initialize(repeating: nil)
+            return try body(try parse(s, into: slots))
+        }
+    }
+
+    private func parse(
+        _ s: UnsafeBufferPointer<UInt8>, into slots: UnsafeMutableBufferPointer<Slot?>
+    ) throws(PropertyStringError) -> Parsed {
+        var parsed = Parsed(slots: slots, unknown: [])
         var sawBareValue = false
         var parser = PropertyStringParser(s)
         while let (part, start) = parser.next() {
@@ -211,15 +276,18 @@ package struct PropertySchema: Sendable {
             }
         }
         var errors: [PropertyStringError.Entry] = []
-        for (index, key) in keys.enumerated() {
-            guard let slot = parsed.slots[index] else {
-                if !key.optional {
-                    errors.append(.init(key: key.name, message: SchemaMessage.missing, offset: s.count))
+        rules.withUnsafeBufferPointer { rules in
+            for index in 0..<rules.count {
+                guard let slot = parsed.slots[index] else {
+                    if !rules[index].optional {
+                        errors.append(.init(key: keys[index].name, message: SchemaMessage.missing, offset: s.count))
+                    }
+                    continue
                 }
-                continue
-            }
-            if let message = Self.check(UnsafeBufferPointer(rebasing: s[slot.value]), key) {
-                errors.append(.init(key: key.name, message: message, offset: slot.value.lowerBound))
+                let value = UnsafeBufferPointer(rebasing: s[slot.value])
+                if let message = Self.check(value, rules[index], enumeration: { keys[index].enumeration }) {
+                    errors.append(.init(key: keys[index].name, message: message, offset: slot.value.lowerBound))
+                }
             }
         }
         for unknown in parsed.unknown {
@@ -232,8 +300,11 @@ package struct PropertySchema: Sendable {
         return parsed
     }
 
-    /// `check_prop` for one present value: type, format, pattern, bounds (if numeric), enum.
-    package static func check(_ value: UnsafeBufferPointer<UInt8>, _ key: Key) -> String? {
+    /// `check_prop` for one present value, stopping at the first failure: type, format, pattern,
+    /// maxLength, minLength, maximum and minimum (only if the value looks numeric), enum.
+    package static func check(
+        _ value: UnsafeBufferPointer<UInt8>, _ key: Rule, enumeration: () -> [String]?
+    ) -> String? {
         switch key.type {
         case .string: break
         case .boolean:
@@ -250,12 +321,15 @@ package struct PropertySchema: Sendable {
         if let pattern = key.pattern, !pattern.matches(value) {
             return SchemaMessage.patternMismatch
         }
+        // Perl's length() counts bytes here (Proxmox's strings are byte strings).
+        if let maxLength = key.maxLength, value.count > maxLength { return SchemaMessage.maxLength(maxLength) }
+        if let minLength = key.minLength, value.count < minLength { return SchemaMessage.minLength(minLength) }
         if key.maximum != nil || key.minimum != nil, PerlNumber.isNumber(value) {
             let number = PerlNumber.value(value)
             if let maximum = key.maximum, number > Double(maximum) { return SchemaMessage.maximum(maximum) }
             if let minimum = key.minimum, number < Double(minimum) { return SchemaMessage.minimum(minimum) }
         }
-        if let allowed = key.enumeration {
+        if key.hasEnumeration, let allowed = enumeration() {
             let text = Bytes.string(value)
             if !allowed.contains(text) { return SchemaMessage.enumeration(text, allowed) }
         }

@@ -35,12 +35,11 @@ public struct PropertyStringEncoder: Sendable {
             }
         }
         let byBytes: ((String, String), (String, String)) -> Bool = { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-        var w = PropertyStringWriter()
-        if let bare { w.bare(bare) }
-        for (k, v) in required.sorted(by: byBytes) + optional.sorted(by: byBytes) {
-            w.bare(k + "=" + v)
+        let parts = required.sorted(by: byBytes) + optional.sorted(by: byBytes)
+        return PropertyStringWriter.build { w in
+            if let bare { w.bare(bare) }
+            for (k, v) in parts { w.add(k, v) }
         }
-        return w.text
     }
 }
 
@@ -149,7 +148,7 @@ final class ScalarEncoder: Encoder, SingleValueEncodingContainer {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if abs(value) < 1e15, let integer = Int64(exactly: value) { return String(integer) }
         return String(value)
     }
 

@@ -145,12 +145,12 @@ public struct ConfigValueFormat: Sendable, Hashable, CustomStringConvertible {
             }
         }
         switch storage {
-        case .rootfs: _ = try LXCSchemas.rootfs.parse(s)
-        case .mountPoint: _ = try LXCSchemas.mountPoint.parse(s)
-        case .unused: _ = try LXCSchemas.unused.parse(s)
-        case .network: _ = try LXCSchemas.network.parse(s)
-        case .device: _ = try LXCSchemas.device.parse(s)
-        case .features: _ = try LXCSchemas.features.parse(s)
+        case .rootfs: try LXCSchemas.rootfs.check(s)
+        case .mountPoint: try LXCSchemas.mountPoint.check(s)
+        case .unused: try LXCSchemas.unused.check(s)
+        case .network: try LXCSchemas.network.check(s)
+        case .device: try LXCSchemas.device.check(s)
+        case .features: try LXCSchemas.features.check(s)
         case .startup: try plain(FormatCheck.startupOrder(s))
         case .tags: try list(FormatCheck.tag)
         case .dnsName: try plain(FormatCheck.dnsName(s))

@@ -32,27 +32,28 @@ public struct Device: Sendable, Hashable {
     public init(parsing text: String) throws(PropertyStringError) {
         self = try Bytes.withBytes(text) { (s) throws(PropertyStringError) -> Device in
             let schema = LXCSchemas.device
-            let p = try schema.parse(s)
-            func string(_ name: String) -> String? {
-                schema.keys.firstIndex { $0.name == name }.flatMap { p.string($0, s) }
+            let device = try schema.parse(s) { p in
+                let string = { (name: String) in p.string(schema.index(named: name), s) }
+                return string("path").map {
+                    Device(
+                        path: $0, denyWrite: p.bool(schema.index(named: "deny-write"), s), gid: string("gid"),
+                        mode: string("mode"), uid: string("uid"))
+                }
             }
-            guard let path = string("path") else {
-                throw PropertyStringError(message: "Path has to be defined", offset: s.count)
-            }
-            let denyWrite = schema.keys.firstIndex { $0.name == "deny-write" }.flatMap { p.bool($0, s) }
-            return Device(path: path, denyWrite: denyWrite, gid: string("gid"), mode: string("mode"), uid: string("uid"))
+            guard let device else { throw PropertyStringError(message: "Path has to be defined", offset: s.count) }
+            return device
         }
     }
 
     /// The canonical text (Proxmox: `print_device`): bare path, then `deny-write gid mode uid`.
     public var propertyString: String {
-        var w = PropertyStringWriter(capacity: 48)
-        w.bare(path)
-        w.add("deny-write", denyWrite)
-        w.add("gid", gid)
-        w.add("mode", mode)
-        w.add("uid", uid)
-        return w.text
+        PropertyStringWriter.build { w in
+            w.bare(path)
+            w.add("deny-write", denyWrite)
+            w.add("gid", gid)
+            w.add("mode", mode)
+            w.add("uid", uid)
+        }
     }
 }
 
@@ -90,25 +91,25 @@ public struct Features: Sendable, Hashable {
     public init(parsing text: String) throws(PropertyStringError) {
         self = try Bytes.withBytes(text) { (s) throws(PropertyStringError) -> Features in
             let schema = LXCSchemas.features
-            let p = try schema.parse(s)
-            func bool(_ name: String) -> Bool? { schema.keys.firstIndex { $0.name == name }.flatMap { p.bool($0, s) } }
-            let mount = schema.keys.firstIndex { $0.name == "mount" }.flatMap { p.string($0, s) }
-            return Features(
-                forceRwSys: bool("force_rw_sys"), fuse: bool("fuse"), keyctl: bool("keyctl"), mknod: bool("mknod"),
-                mount: mount, nesting: bool("nesting"))
+            return try schema.parse(s) { p in
+                let bool = { (name: String) in p.bool(schema.index(named: name), s) }
+                return Features(
+                    forceRwSys: bool("force_rw_sys"), fuse: bool("fuse"), keyctl: bool("keyctl"), mknod: bool("mknod"),
+                    mount: p.string(schema.index(named: "mount"), s), nesting: bool("nesting"))
+            }
         }
     }
 
     /// The canonical text: keys in byte order `force_rw_sys fuse keyctl mknod mount nesting`.
     public var propertyString: String {
-        var w = PropertyStringWriter(capacity: 32)
-        w.add("force_rw_sys", forceRwSys)
-        w.add("fuse", fuse)
-        w.add("keyctl", keyctl)
-        w.add("mknod", mknod)
-        w.add("mount", mount)
-        w.add("nesting", nesting)
-        return w.text
+        PropertyStringWriter.build { w in
+            w.add("force_rw_sys", forceRwSys)
+            w.add("fuse", fuse)
+            w.add("keyctl", keyctl)
+            w.add("mknod", mknod)
+            w.add("mount", mount)
+            w.add("nesting", nesting)
+        }
     }
 
     /// `mount` split at `;` (spaces kept as Proxmox keeps them).
@@ -131,8 +132,7 @@ public struct UnusedVolume: Sendable, Hashable {
     /// - Throws: ``PropertyStringError``, e.g. `volume: invalid format - unable to parse volume ID 'x'`.
     public init(parsing text: String) throws(PropertyStringError) {
         self = try Bytes.withBytes(text) { (s) throws(PropertyStringError) -> UnusedVolume in
-            let p = try LXCSchemas.unused.parse(s)
-            return UnusedVolume(volume: p.string(0, s) ?? "")
+            try LXCSchemas.unused.parse(s) { p in UnusedVolume(volume: p.string(0, s) ?? "") }
         }
     }
 

@@ -62,7 +62,7 @@ public enum DiskSize {
         // Perl multiplies by 1024 once per unit step, in floating point.
         for _ in 0..<(shift / 10) { x *= 1024 }
         if !(x < 18_446_744_073_709_551_616.0) { return UInt64.max }
-        return UInt64(x.rounded(.towardZero))
+        return UInt64(x)  // truncates toward zero, like Perl's int()
     }
 
     /// The text Proxmox prints for a byte count: the largest of K/M/G/T that divides it exactly,

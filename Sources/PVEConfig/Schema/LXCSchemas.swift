@@ -87,32 +87,98 @@ extension PropertySchema.Parsed {
     }
 }
 
-/// Appends `key=value` parts in Proxmox's canonical layout.
+/// Writes `key=value` parts in Proxmox's canonical layout straight into a `String`'s storage:
+/// ``build(_:)`` runs the field list twice, once to measure and once to write.
 package struct PropertyStringWriter {
-    package var text = ""
+    private let buffer: UnsafeMutableBufferPointer<UInt8>?
+    private var count = 0
 
-    package init(capacity: Int = 64) {
-        text.reserveCapacity(capacity)
+    private init(buffer: UnsafeMutableBufferPointer<UInt8>?) {
+        self.buffer = buffer
+    }
+
+    /// The text that `fields` writes.
+    @inline(__always)
+    package static func build(_ fields: (inout PropertyStringWriter) -> Void) -> String {
+        var counter = PropertyStringWriter(buffer: nil)
+        fields(&counter)
+        let length = counter.count
+        return String(unsafeUninitializedCapacity: length) { storage in
+            var writer = PropertyStringWriter(buffer: storage)
+            fields(&writer)
+            return min(writer.count, length)
+        }
     }
 
     @inline(__always)
-    package mutating func bare(_ value: String) {
-        if !text.isEmpty { text += "," }
-        text += value
+    private mutating func write(_ byte: UInt8) {
+        if let buffer, count < buffer.count { buffer[count] = byte }
+        count += 1
     }
 
+    @inline(__always)
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if let buffer, let base = buffer.baseAddress, let source = bytes.baseAddress, count + bytes.count <= buffer.count {
+            (base + count).update(from: source, count: bytes.count)
+        }
+        count += bytes.count
+    }
+
+    @inline(__always)
+    private mutating func write(_ key: StaticString) {
+        write(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+    }
+
+    @inline(__always)
+    private mutating func write(_ text: String) {
+        if buffer == nil {
+            count += text.utf8.count
+            return
+        }
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { write($0) }
+        if done == nil {
+            for b in text.utf8 { write(b) }
+        }
+    }
+
+    @inline(__always)
+    private mutating func separate() {
+        if count > 0 { write(ASCII.comma) }
+    }
+
+    /// Appends a value without key (the default key's value).
+    @inline(__always)
+    package mutating func bare(_ value: String) {
+        separate()
+        write(value)
+    }
+
+    /// Appends `key=value` for a key known at compile time.
+    @inline(__always)
+    package mutating func add(_ key: String, _ value: String) {
+        separate()
+        write(key)
+        write(ASCII.equals)
+        write(value)
+    }
+
+    /// Appends `key=value` when `value` is present.
     @inline(__always)
     package mutating func add(_ key: StaticString, _ value: String?) {
         guard let value else { return }
-        if !text.isEmpty { text += "," }
-        text += key.description
-        text += "="
-        text += value
+        separate()
+        write(key)
+        write(ASCII.equals)
+        write(value)
     }
 
+    /// Appends `key=1` or `key=0` when `value` is present.
     @inline(__always)
     package mutating func add(_ key: StaticString, _ value: Bool?) {
         guard let value else { return }
-        add(key, value ? "1" : "0")
+        separate()
+        write(key)
+        write(ASCII.equals)
+        write(value ? ASCII.one : ASCII.zero)
     }
 }

@@ -87,7 +87,10 @@ public struct MountPoint: Sendable, Hashable {
 
     package init(bytes s: UnsafeBufferPointer<UInt8>, kind: Kind) throws(PropertyStringError) {
         let schema = kind == .rootfs ? LXCSchemas.rootfs : LXCSchemas.mountPoint
-        let p = try schema.parse(s)
+        self = try schema.parse(s) { p in MountPoint(parsed: p, s, schema: schema, kind: kind) }
+    }
+
+    private init(parsed p: PropertySchema.Parsed, _ s: UnsafeBufferPointer<UInt8>, schema: PropertySchema, kind: Kind) {
         func index(_ name: String) -> Int? { schema.keys.firstIndex { $0.name == name } }
         func string(_ name: String) -> String? { index(name).flatMap { p.string($0, s) } }
         func bool(_ name: String) -> Bool? { index(name).flatMap { p.bool($0, s) } }
@@ -112,20 +115,20 @@ public struct MountPoint: Sendable, Hashable {
 
     /// The canonical text Proxmox stores (Proxmox: `print_ct_mountpoint`).
     public var propertyString: String {
-        var w = PropertyStringWriter(capacity: 64)
-        w.bare(volume)
-        if kind == .mountPoint { w.add("mp", mp) }
-        w.add("acl", acl)
-        w.add("backup", backup)
-        w.add("idmap", idmap)
-        w.add("keepattrs", keepattrs)
-        w.add("mountoptions", mountoptions)
-        w.add("quota", quota)
-        w.add("replicate", replicate)
-        w.add("ro", ro)
-        w.add("shared", shared)
-        w.add("size", size.map(DiskSize.format))
-        return w.text
+        PropertyStringWriter.build { w in
+            w.bare(volume)
+            if kind == .mountPoint { w.add("mp", mp) }
+            w.add("acl", acl)
+            w.add("backup", backup)
+            w.add("idmap", idmap)
+            w.add("keepattrs", keepattrs)
+            w.add("mountoptions", mountoptions)
+            w.add("quota", quota)
+            w.add("replicate", replicate)
+            w.add("ro", ro)
+            w.add("shared", shared)
+            w.add("size", size.map(DiskSize.format))
+        }
     }
 
     /// What `volume` refers to (Proxmox: `classify_mountpoint`).

@@ -91,7 +91,10 @@ public struct NetworkInterface: Sendable, Hashable {
     }
 
     package init(bytes s: UnsafeBufferPointer<UInt8>) throws(PropertyStringError) {
-        let p = try LXCSchemas.network.parse(s)
+        self = try LXCSchemas.network.parse(s) { p in NetworkInterface(parsed: p, s) }
+    }
+
+    private init(parsed p: PropertySchema.Parsed, _ s: UnsafeBufferPointer<UInt8>) {
         // Indices follow the byte order of the keys (see LXCSchemas.network).
         name = p.string(NetworkInterface.k.name, s) ?? ""
         bridge = p.string(NetworkInterface.k.bridge, s)
@@ -113,7 +116,7 @@ public struct NetworkInterface: Sendable, Hashable {
     /// Key indices in `LXCSchemas.network`, resolved once.
     private enum k {
         static let schema = LXCSchemas.network
-        static func at(_ name: String) -> Int { schema.keys.firstIndex { $0.name == name } ?? 0 }
+        static func at(_ name: String) -> Int { schema.index(named: name) }
         static let bridge = at("bridge"), firewall = at("firewall"), gw = at("gw"), gw6 = at("gw6")
         static let hostManaged = at("host-managed"), hwaddr = at("hwaddr"), ip = at("ip"), ip6 = at("ip6")
         static let linkDown = at("link_down"), mtu = at("mtu"), name = at("name"), rate = at("rate")
@@ -123,23 +126,23 @@ public struct NetworkInterface: Sendable, Hashable {
     /// The canonical text Proxmox stores (Proxmox: `print_lxc_network`): `name` first, then the
     /// other keys in byte order; booleans as `0`/`1`.
     public var propertyString: String {
-        var w = PropertyStringWriter(capacity: 96)
-        w.add("name", name)
-        w.add("bridge", bridge)
-        w.add("firewall", firewall)
-        w.add("gw", gw)
-        w.add("gw6", gw6)
-        w.add("host-managed", hostManaged)
-        w.add("hwaddr", hwaddr)
-        w.add("ip", ip)
-        w.add("ip6", ip6)
-        w.add("link_down", linkDown)
-        w.add("mtu", mtu)
-        w.add("rate", rate)
-        w.add("tag", tag)
-        w.add("trunks", trunks)
-        w.add("type", type)
-        return w.text
+        PropertyStringWriter.build { w in
+            w.add("name", name)
+            w.add("bridge", bridge)
+            w.add("firewall", firewall)
+            w.add("gw", gw)
+            w.add("gw6", gw6)
+            w.add("host-managed", hostManaged)
+            w.add("hwaddr", hwaddr)
+            w.add("ip", ip)
+            w.add("ip6", ip6)
+            w.add("link_down", linkDown)
+            w.add("mtu", mtu)
+            w.add("rate", rate)
+            w.add("tag", tag)
+            w.add("trunks", trunks)
+            w.add("type", type)
+        }
     }
 
     /// The parsed value as Proxmox's hash: Proxmox key names → values (booleans `0`/`1`),

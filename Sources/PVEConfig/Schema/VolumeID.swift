@@ -71,8 +71,8 @@ public struct NewVolumeRequest: Sendable, Hashable {
                 mib = gib > UInt64.max >> 30 ? UInt64.max >> 20 : gib * 1024
             } else {
                 let gib = Double(Bytes.string(size)) ?? 0
-                let m = (gib * 1024).rounded(.towardZero)
-                mib = m < 1.7e13 ? UInt64(m) : UInt64.max >> 20
+                let m = gib * 1024
+                mib = m < 1.7e13 ? UInt64(m) : UInt64.max >> 20  // UInt64(_:) truncates like int()
             }
             return (Bytes.string(storage), Bytes.string(size), mib << 20)
         }

@@ -14,6 +14,14 @@ public enum GuestFamilies {
         .devuan: { (os, config) throws(SetupError) in try DevuanFamily(os: os, config: config) },
         .ubuntu: { (os, config) throws(SetupError) in try UbuntuFamily(os: os, config: config) },
         .alpine: { (os, config) throws(SetupError) in try AlpineFamily(os: os, config: config) },
+        .centos: { (os, config) throws(SetupError) in try CentOSFamily(os: os, config: config) },
+        .fedora: { (os, config) throws(SetupError) in try FedoraFamily(os: os, config: config) },
+        .openeuler: { (os, config) throws(SetupError) in try OpenEulerFamily(os: os, config: config) },
+        .archlinux: { (os, config) throws(SetupError) in ArchLinuxFamily(os: os, config: config) },
+        .opensuse: { (os, config) throws(SetupError) in SUSEFamily(os: os, config: config) },
+        .gentoo: { (os, config) throws(SetupError) in GentooFamily(os: os, config: config) },
+        .nixos: { (os, config) throws(SetupError) in NixOSFamily(os: os, config: config) },
+        .unmanaged: { (os, config) throws(SetupError) in UnmanagedFamily(os: os, config: config) },
     ]
 
     /// The family for `os`; `ostype: unmanaged` always wins, as in `PVE::LXC::Setup->new`.

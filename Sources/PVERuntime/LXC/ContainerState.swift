@@ -83,11 +83,13 @@ public struct LXCVersion: Sendable, Hashable, CustomStringConvertible {
         self.text = text
     }
 
-    /// Parses the first line of `lxc-start --version` output that looks like a version: digits, a dot,
-    /// digits, then optionally a non-digit and anything (`^(\d+)\.(\d+)(\D.*)?$`).
+    /// Parses `lxc-start --version` output: the **last** line that looks like a version (digits, a dot,
+    /// digits, then optionally a non-digit and anything: `^(\d+)\.(\d+)(\D.*)?$`) wins, as in Proxmox,
+    /// whose per-line callback overwrites earlier matches.
     /// - Parameter output: the tool's standard output.
     /// - Returns: the version, or nil when no line matches.
     public static func parse(_ output: String) -> LXCVersion? {
+        var found: LXCVersion?
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
             let bytes = Array(line.utf8)
             var i = 0
@@ -101,9 +103,9 @@ public struct LXCVersion: Sendable, Hashable, CustomStringConvertible {
             i += 1
             guard let minor = digits() else { continue }
             // Either the line ends here or a non-digit follows (digits() consumed all digits).
-            return LXCVersion(major: major, minor: minor, text: String(line))
+            found = LXCVersion(major: major, minor: minor, text: String(line))
         }
-        return nil
+        return found
     }
 
     /// `major.minor (text)`.

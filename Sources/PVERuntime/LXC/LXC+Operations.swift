@@ -70,7 +70,7 @@ extension LXC {
     }
 
     /// Parses `Label:<blanks>value` lines of `lxc-info` (`State:`, `PID:`); maps "doesn't exist".
-    private func infoFields(_ name: String, _ result: CommandResult) throws(RuntimeError) -> (state: String?, pid: Int32?) {
+    private func infoFields(_ name: String, _ result: CommandResult) throws(RuntimeError) -> InfoFields {
         guard result.status.isSuccess else {
             if result.status == .exited(1), result.errorText.contains("doesn't exist") {
                 throw notFound(name, result)
@@ -86,7 +86,12 @@ extension LXC {
                 pid = Int32(value)
             }
         }
-        return (state, pid)
+        return InfoFields(state: state, pid: pid)
+    }
+
+    private struct InfoFields {
+        var state: String?
+        var pid: Int32?
     }
 
     /// The value of `label<blanks>value` (at least one blank, value without blanks), else nil.
@@ -127,7 +132,8 @@ extension LXC {
     /// as with `lxc-start`.
     /// - Parameters:
     ///   - name: the container.
-    ///   - options: log file and level (``StartOptions/foreground`` must be false; see ``runForeground(_:options:run:)``).
+    ///   - options: log file and level (``StartOptions/foreground`` must be false; see
+    ///     ``runForeground(_:options:run:)``).
     /// - Throws: ``RuntimeError`` `.startFailed` (`startup for container 'NAME' failed`, with lxc-start's
     ///   stderr), `.containerNotFound`, `.toolNotInstalled`, `.timedOut`, `.invalidArgument`.
     public func start(_ name: String, options: StartOptions = StartOptions()) throws(RuntimeError) {
@@ -246,7 +252,9 @@ extension LXC {
     ///   - options: environment, ids (no working directory: there is no command to wrap).
     /// - Returns: how the shell ended.
     /// - Throws: as ``attach(_:_:options:run:checkRunning:)``.
-    public func enter(_ name: String, options: AttachOptions = AttachOptions()) throws(RuntimeError) -> TerminationStatus {
+    public func enter(_ name: String, options: AttachOptions = AttachOptions()) throws(RuntimeError)
+        -> TerminationStatus
+    {
         let attach = try attachCommand(name, nil, options: options)
         try requireRunning(name)
         return try runTool(attach, options: .interactive).status

@@ -8,7 +8,8 @@
 ///
 ///     let lxc = LXC()                                   // /usr/bin, default lxcpath, real processes
 ///     try lxc.start("100")
-///     let r = try lxc.attach("100", ["cat", "/etc/hostname"], options: AttachOptions(environment: .clear(keeping: [])))
+///     let clean = AttachOptions(environment: .clear(keeping: []))
+///     let r = try lxc.attach("100", ["cat", "/etc/hostname"], options: clean)
 ///     try lxc.stop("100", mode: .shutdown(timeout: 30, forceAfterTimeout: true))
 ///
 /// Proxmox: `PVE::LXC` (`vm_start`, `vm_stop`, `find_lxc_pid`, `get_console_command`, `get_lxc_version`) and
@@ -132,7 +133,8 @@ public struct LXC: Sendable {
     ///   - timeout: seconds; nil waits forever.
     /// - Returns: the command.
     /// - Throws: ``RuntimeError`` `.invalidArgument` for a bad name, no states or a negative timeout.
-    public func waitCommand(_ name: String, for states: [ContainerState], timeout: Int?) throws(RuntimeError) -> Command {
+    public func waitCommand(_ name: String, for states: [ContainerState], timeout: Int?) throws(RuntimeError) -> Command
+    {
         try Self.validate(name: name)
         guard !states.isEmpty else { throw RuntimeError(.invalidArgument, "lxc-wait needs at least one state") }
         var args = target(name) + ["-s", states.map(\.name).joined(separator: "|")]
@@ -143,7 +145,8 @@ public struct LXC: Sendable {
         return Command(toolPath("lxc-wait"), args)
     }
 
-    /// `lxc-attach -n NAME [-P DIR] [-s NS] [--keep-env|--clear-env [--keep-var K]…] [-v K=V]… [-u UID] [-g GID] [-- CMD…]`.
+    /// `lxc-attach -n NAME [-P DIR] [-s NS] [--keep-env|--clear-env [--keep-var K]…] [-v K=V]… [-u UID]
+    /// [-g GID] [-- CMD…]`.
     ///
     /// With `--keep-env` the command's own environment drops `SSL_CERT_FILE` and `SSL_CERT_DIR`, as
     /// `pct enter`/`pct exec` do before `exec`. With a working directory the command is wrapped in
@@ -173,7 +176,9 @@ public struct LXC: Sendable {
         case .clear(let keeping):
             args.append("--clear-env")
             for key in keeping {
-                guard Self.isVariableName(key) else { throw RuntimeError(.invalidArgument, "invalid variable name '\(key)'") }
+                guard Self.isVariableName(key) else {
+                    throw RuntimeError(.invalidArgument, "invalid variable name '\(key)'")
+                }
                 args += ["--keep-var", key]
             }
         }
@@ -208,10 +213,12 @@ public struct LXC: Sendable {
     /// - Parameters:
     ///   - name: the container.
     ///   - mode: tty, console or shell.
-    ///   - escape: the escape prefix (`^a` style; `-e`), ignored for `.shell`.
+    ///   - escape: the escape prefix (`^a` style, or `-1` for none; `-e`), ignored for `.shell`.
     /// - Returns: the command.
     /// - Throws: ``RuntimeError`` `.invalidArgument` for a bad name or escape.
-    public func consoleCommand(_ name: String, mode: ConsoleMode = .tty, escape: String? = nil) throws(RuntimeError) -> Command {
+    public func consoleCommand(_ name: String, mode: ConsoleMode = .tty, escape: String? = nil) throws(RuntimeError)
+        -> Command
+    {
         try Self.validate(name: name)
         if mode == .shell {
             var args = ["--clear-env", "-n", name]
@@ -221,11 +228,12 @@ public struct LXC: Sendable {
         var args = target(name)
         if mode == .console { args += ["-t", "0"] }
         if let escape {
-            // pct's `escape` format: `\^?[a-z]`.
+            // pct's `escape` format is `\^?[a-z]`; the API's vncproxy/termproxy pass `-1` (no escape sequence).
             let b = Array(escape.utf8)
             let letter = b.last.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ?? false
-            guard letter, b.count == 1 || (b.count == 2 && b[0] == UInt8(ascii: "^")) else {
-                throw RuntimeError(.invalidArgument, "invalid escape '\(escape)' (expected a letter, optionally after '^')")
+            guard escape == "-1" || letter && (b.count == 1 || (b.count == 2 && b[0] == UInt8(ascii: "^"))) else {
+                throw RuntimeError(
+                    .invalidArgument, "invalid escape '\(escape)' (expected a letter, optionally after '^', or -1)")
             }
             args += ["-e", escape]
         }
@@ -239,10 +247,13 @@ public struct LXC: Sendable {
     }
 
     static func isVariableName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { return false }
+        guard let first = name.utf8.first, !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
+            return false
+        }
         return name.utf8.allSatisfy { b in
             b == UInt8(ascii: "_") || (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z"))
-                || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+                || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+                || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
         }
     }
 }

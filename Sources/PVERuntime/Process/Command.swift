@@ -121,7 +121,9 @@ public struct Environment: Sendable, Hashable {
         var seen: Set<String> = []
         if base == .inherit {
             for entry in current {
-                let key = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? entry
+                let key =
+                    entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+                    ?? entry
                 guard !seen.contains(key) else { continue }
                 seen.insert(key)
                 if let change = overrides[key] {

@@ -37,17 +37,19 @@ public struct SpawnRunner: CommandRunner {
         }
         if command.workingDirectory != nil, !Sys.canChangeDirectory {
             throw RuntimeError(
-                .spawnFailed, "cannot run '\(command.executable)' in another directory: this C library lacks posix_spawn_file_actions_addchdir_np",
+                .spawnFailed,
+                "cannot run '\(command.executable)' in another directory: "
+                    + "this C library lacks posix_spawn_file_actions_addchdir_np",
                 command: command, errno: ENOSYS)
         }
         let environment = command.environment.resolved(from: Sys.currentEnvironment())
-        let running = try start(command, environment: environment, options: options)
         if options.isInteractive {
+            // Ignore SIGINT/SIGQUIT before the child exists, so a Ctrl-C can never orphan it.
             return try Sys.withInteractiveSignalsIgnored { () throws(RuntimeError) -> CommandResult in
-                try supervise(running, options: options)
+                try supervise(try start(command, environment: environment, options: options), options: options)
             }
         }
-        return try supervise(running, options: options)
+        return try supervise(try start(command, environment: environment, options: options), options: options)
     }
 
     // MARK: - Start
@@ -215,7 +217,9 @@ public struct SpawnRunner: CommandRunner {
                 var waitMilliseconds: Int32 = -1
                 if let deadline {
                     let left = clock.now.duration(to: deadline)
-                    let ms = left <= .zero ? 0 : left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1
+                    let ms =
+                        left <= .zero
+                        ? 0 : left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1
                     waitMilliseconds = Int32(clamping: ms)
                 }
                 if pidfd == nil {

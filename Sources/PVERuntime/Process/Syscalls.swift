@@ -72,7 +72,9 @@ enum Sys {
     static func poll(_ fds: [Int32], milliseconds: Int32) throws(SystemCallError) -> [Int16] {
         var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         while true {
-            let rc = entries.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), milliseconds) }
+            let rc = entries.withUnsafeMutableBufferPointer {
+                Glibc.poll($0.baseAddress, nfds_t($0.count), milliseconds)
+            }
             if rc >= 0 { return entries.map(\.revents) }
             let e = errno
             if e == EINTR { continue }
@@ -119,7 +121,8 @@ enum Sys {
     // MARK: - Functions Glibc has but the Swift module does not expose (they need _GNU_SOURCE)
 
     private typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
+    private typealias AddChdir =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
 
     private struct Extras: @unchecked Sendable {
         var pidfdOpen: PidfdOpen?
@@ -131,7 +134,9 @@ enum Sys {
         guard let handle = dlopen(nil, RTLD_NOW) else { return Extras() }
         var e = Extras()
         if let p = dlsym(handle, "pidfd_open") { e.pidfdOpen = unsafeBitCast(p, to: PidfdOpen.self) }
-        if let p = dlsym(handle, "posix_spawn_file_actions_addchdir_np") { e.addChdir = unsafeBitCast(p, to: AddChdir.self) }
+        if let p = dlsym(handle, "posix_spawn_file_actions_addchdir_np") {
+            e.addChdir = unsafeBitCast(p, to: AddChdir.self)
+        }
         return e
     }()
 

@@ -6,7 +6,7 @@ import Glibc
 
 /// Runs `call` until it does not fail with EINTR; `-1` means failure with `errno` set.
 @inline(__always)
-private func retryingInterrupts<T: FixedWidthInteger & SignedInteger>(_ call: () -> T) -> Result<T, Errno> {
+func retryingInterrupts<T: FixedWidthInteger & SignedInteger>(_ call: () -> T) -> Result<T, Errno> {
     while true {
         let result = call()
         if result != -1 { return .success(result) }

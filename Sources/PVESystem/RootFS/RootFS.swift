@@ -159,12 +159,12 @@ public struct RootFS: GuestFileSystem {
         let (fd, size) = try openRegular(path, op: "read")
         let limit = max(limit, 0)
         if size > limit { throw Self.tooLarge(path, limit) }
-        return try readAll(fd, path: path, upTo: limit, failPastLimit: true)
+        return try readAll(fd, path: path, upTo: limit, expected: size, failPastLimit: true)
     }
 
     public func readPrefix(_ path: String, count: Int) throws(FileError) -> [UInt8] {
-        let (fd, _) = try openRegular(path, op: "read")
-        return try readAll(fd, path: path, upTo: max(count, 0), failPastLimit: false)
+        let (fd, size) = try openRegular(path, op: "read")
+        return try readAll(fd, path: path, upTo: max(count, 0), expected: size, failPastLimit: false)
     }
 
     /// Opens the regular file at `path` (final symlinks followed inside the root) without
@@ -204,11 +204,13 @@ public struct RootFS: GuestFileSystem {
     }
 
     /// Reads until end of file or `upTo` bytes; with `failPastLimit`, more than `upTo` is `.tooLarge`.
-    private func readAll(_ fd: Descriptor, path: String, upTo limit: Int, failPastLimit: Bool) throws(FileError)
-        -> [UInt8]
+    /// `expected` (the size `fstat` reported) only sizes the buffer: files may grow or shrink meanwhile.
+    private func readAll(_ fd: Descriptor, path: String, upTo limit: Int, expected: Int, failPastLimit: Bool)
+        throws(FileError) -> [UInt8]
     {
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: Swift.min(Swift.max(limit + 1, 512), 1 << 16))
+        let wanted = Swift.min(Swift.max(expected, 0), limit) + 1  // +1 sees end of file in one call
+        var chunk = [UInt8](repeating: 0, count: Swift.min(Swift.max(wanted, 512), 1 << 16))
         while true {
             let want = failPastLimit ? chunk.count : Swift.min(chunk.count, limit - out.count)
             if want == 0 { break }

@@ -1,12 +1,138 @@
+import PVEConfig
+
 enum ConfigCommand: CLICommand {
+    static let subcommands: [any CLICommand.Type] = [
+        ConfigFormatCommand.self,
+        ConfigCheckCommand.self,
+        ConfigGetCommand.self,
+        ConfigSetCommand.self,
+        ConfigJSONCommand.self,
+        ConfigSnapshotCommand.self,
+    ]
+
     static let spec = CommandSpec(
         name: "config",
         abstract: "Read, check, edit and snapshot container config files.",
-        usage: "config <subcommand>"
+        usage: "config <subcommand>",
+        subcommands: [
+            ("format", "Print the Proxmox canonical form of config files."),
+            ("check", "Check config files the way Proxmox's strict reader does."),
+            ("get", "Print the value of one key."),
+            ("set", "Set or delete keys in place (lossless, atomic)."),
+            ("json", "Print the parsed config as JSON."),
+            ("snapshot", "Prepare, commit, create, delete or roll back a snapshot in place."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
+        if let first = args.first, !first.hasPrefix("-") {
+            guard let sub = subcommands.first(where: { $0.spec.name == "config " + first }) else {
+                throw UsageError("Unknown subcommand '\(first)'")
+            }
+            return CLI.invoke(sub, Array(args.dropFirst()), console: &console)
+        }
         guard try parse(args, console: &console) != nil else { return 0 }
-        throw CommandFailure("config: not implemented yet")
+        throw UsageError("Missing expected argument '<subcommand>'")
+    }
+
+    /// The VMID for messages: from a `<vmid>.conf` file name, else `--vmid`, else 100.
+    static func vmid(for path: String, option: String?) -> String {
+        let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        if base.hasSuffix(".conf") {
+            let stem = base.dropLast(5)
+            if !stem.isEmpty, stem.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return String(stem) }
+        }
+        return option ?? "100"
+    }
+
+    static let vmidOption = OptionSpec.value("--vmid", valueName: "vmid", help: "VMID for messages when the file name is not <vmid>.conf (default 100).")
+
+    /// Reads and leniently parses a file; prints nothing.
+    static func load(_ path: String, vmid: String, digest: Bool = true) throws -> (bytes: [UInt8], result: ConfigReadResult) {
+        let bytes: [UInt8]
+        do {
+            bytes = try ConfigFileIO.read(path)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        do {
+            let zones = ConfigFileIO.hostTimeZones
+            return (bytes, try ConfigReader.read(bytes, file: path, vmid: vmid, isKnownZone: zones, digest: digest))
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    /// The section chosen by `--snapshot NAME` / `--pending` (main by default).
+    static func section(_ parsed: ParsedArguments) throws(UsageError) -> ConfigSectionID {
+        if let name = parsed.value("--snapshot") {
+            if parsed.flag("--pending") { throw UsageError("--snapshot and --pending exclude each other") }
+            return .snapshot(name)
+        }
+        return parsed.flag("--pending") ? .pending : .main
+    }
+
+    /// Atomically replaces a file, as a command failure on error.
+    static func replace(_ path: String, with bytes: [UInt8]) throws {
+        do {
+            try ConfigFileIO.replace(path, with: bytes)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    /// Prints the diagnostics Proxmox itself prints (errors and warnings) as `FILE:LINE: warning: …`.
+    static func printProxmoxWarnings(_ diagnostics: [ConfigDiagnostic], console: inout Console) {
+        for d in diagnostics where d.kind == .error || d.kind == .warning {
+            console.err(d.warningLine + "\n")
+        }
+    }
+}
+
+enum ConfigFormatCommand: CLICommand {
+    static let spec = CommandSpec(
+        name: "config format",
+        abstract: "Print the Proxmox canonical form of config files.",
+        usage: "config format <file>... [--vmid <vmid>]",
+        discussion: """
+            Reads each file as Proxmox does (problems become warnings on stderr) and prints what
+            Proxmox's writer would write, in argument order. Exits 1 only where Proxmox's writer
+            itself refuses.
+            """,
+        arguments: [("file", "Config files (<vmid>.conf).")],
+        options: [ConfigCommand.vmidOption]
+    )
+
+    static func run(_ args: [String], console: inout Console) throws -> Int32 {
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        guard !parsed.positionals.isEmpty else { throw UsageError("Missing expected argument '<file>'") }
+        var status: Int32 = 0
+        var out: [UInt8] = []
+        for path in parsed.positionals {
+            let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
+            let loaded: (bytes: [UInt8], result: ConfigReadResult)
+            do {
+                loaded = try ConfigCommand.load(path, vmid: vmid, digest: false)
+            } catch let failure as CommandFailure {
+                if !out.isEmpty { console.writeOutBytes(out); out.removeAll() }
+                console.err(failure.message + "\n")
+                status = 1
+                continue
+            }
+            ConfigCommand.printProxmoxWarnings(loaded.result.diagnostics, console: &console)
+            do {
+                try ConfigWriter.write(loaded.result.config, into: &out)
+            } catch {
+                if !out.isEmpty { console.writeOutBytes(out); out.removeAll() }
+                console.err("\(path): error: \(error.message)\n")
+                status = 1
+            }
+            if out.count > 1 << 20 {
+                console.writeOutBytes(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        if !out.isEmpty { console.writeOutBytes(out) }
+        return status
     }
 }

@@ -8,12 +8,13 @@ enum PropstrCommand: CLICommand {
     static let spec = CommandSpec(
         name: "propstr",
         abstract: "Parse, validate and canonicalise a Proxmox property string.",
-        usage: "propstr <kind> <value> [--json] [--mac-prefix <prefix>]",
+        usage: "propstr <kind> <value> [--json] [--mac-prefix <prefix>] [--schema-only]",
         discussion: """
             Prints the value as Proxmox would store it: the default key bare, then required keys, then
             the rest in byte order; booleans as 0/1; sizes as Proxmox prints them. For 'net', Proxmox's
-            network parser sets type=veth and generates an hwaddr when none is given. Invalid input
-            prints Proxmox's error (every '<key>: <message>' line) on stderr and exits 1.
+            network parser sets type=veth and generates an hwaddr when none is given (--schema-only
+            skips that). Invalid input prints Proxmox's error (every '<key>: <message>' line) on
+            stderr and exits 1. --json prints the parsed hash as compact JSON with sorted keys.
             """,
         arguments: [
             ("kind", "One of: rootfs, mp, unused, net, dev, features."),
@@ -22,6 +23,7 @@ enum PropstrCommand: CLICommand {
         options: [
             .flag("--json", help: "Print the decoded fields as a JSON object."),
             .value("--mac-prefix", valueName: "prefix", help: "Datacenter mac_prefix for a generated hwaddr (net)."),
+            .flag("--schema-only", help: "net: print the schema parse only, without the type/hwaddr fill-in."),
         ]
     )
 
@@ -35,24 +37,36 @@ enum PropstrCommand: CLICommand {
         let prefix = parsed.value("--mac-prefix")
         let result: (text: String, json: JSON)
         do {
-            result = try render(kind: kind, value: value, macPrefix: prefix)
+            result = try render(kind: kind, value: value, macPrefix: prefix, fill: !parsed.flag("--schema-only"))
         } catch {
             throw CommandFailure(error.description, exitCode: 1)
         }
-        console.out(parsed.flag("--json") ? result.json.rendered() : result.text + "\n")
+        console.out((parsed.flag("--json") ? result.json.rendered(pretty: false) : result.text) + "\n")
         return 0
     }
 
     /// The canonical text and the JSON view of `value` parsed as `kind`.
-    static func render(kind: String, value: String, macPrefix: String?) throws(PropertyStringError) -> (String, JSON) {
+    ///
+    /// The JSON object is the hash Proxmox's parser returns, encoded the way Perl's JSON module
+    /// does with sorted keys: booleans as `1`/`0`, numbers as written (strings), `size` in bytes,
+    /// mount points with `type` (and `mp` `/` for rootfs), `idmap` as `[type, ct, disk, count]` lists.
+    static func render(
+        kind: String, value: String, macPrefix: String?, fill: Bool = true
+    ) throws(PropertyStringError) -> (String, JSON) {
+        var o: [(String, JSON)] = []
+        let text: String
         switch kind {
         case "rootfs", "mp":
             let m = try MountPoint(parsing: value, kind: kind == "rootfs" ? .rootfs : .mountPoint)
-            var o: [(String, JSON)] = [("volume", .string(m.volume)), ("mp", .string(m.mp))]
-            o.append(("type", .string(m.volumeType.rawValue)))
+            o = [("volume", .string(m.volume)), ("mp", .string(m.mp)), ("type", .string(m.volumeType.rawValue))]
             add(&o, "acl", m.acl)
             add(&o, "backup", m.backup)
-            add(&o, "idmap", m.idmap)
+            if let idmap = m.idmap {
+                o.append(
+                    idmap == "passthrough"
+                        ? ("idmap", .string(idmap))
+                        : ("idmap", .array(idmap.split(separator: ";").map { .array($0.split(separator: ":").map { .string(String($0)) }) })))
+            }
             add(&o, "keepattrs", m.keepattrs)
             add(&o, "mountoptions", m.mountoptions)
             add(&o, "quota", m.quota)
@@ -60,13 +74,17 @@ enum PropstrCommand: CLICommand {
             add(&o, "ro", m.ro)
             add(&o, "shared", m.shared)
             if let size = m.size { o.append(("size", .int(Int(clamping: size)))) }
-            return (m.propertyString, .object(o))
+            text = m.propertyString
         case "unused":
             let u = try UnusedVolume(parsing: value)
-            return (u.propertyString, .object([("volume", .string(u.volume))]))
+            o = [("volume", .string(u.volume)), ("type", .string(u.volume.hasPrefix("/dev/") ? "device" : u.volume.hasPrefix("/") ? "bind" : "volume"))]
+            text = u.propertyString
         case "net":
-            let n = try NetworkInterface(parsing: value, macGenerator: { NetworkInterface.randomMAC(prefix: macPrefix) })
-            var o: [(String, JSON)] = [("name", .string(n.name))]
+            let n =
+                fill
+                ? try NetworkInterface(parsing: value, macGenerator: { NetworkInterface.randomMAC(prefix: macPrefix) })
+                : try NetworkInterface(parsing: value)
+            o = [("name", .string(n.name))]
             add(&o, "bridge", n.bridge)
             add(&o, "firewall", n.firewall)
             add(&o, "gw", n.gw)
@@ -81,26 +99,27 @@ enum PropstrCommand: CLICommand {
             add(&o, "tag", n.tag)
             add(&o, "trunks", n.trunks)
             add(&o, "type", n.type)
-            return (n.propertyString, .object(o))
+            text = n.propertyString
         case "dev":
             let d = try Device(parsing: value)
-            var o: [(String, JSON)] = [("path", .string(d.path))]
+            o = [("path", .string(d.path))]
             add(&o, "deny-write", d.denyWrite)
             add(&o, "gid", d.gid)
             add(&o, "mode", d.mode)
             add(&o, "uid", d.uid)
-            return (d.propertyString, .object(o))
+            text = d.propertyString
         default:
             let f = try Features(parsing: value)
-            var o: [(String, JSON)] = []
             add(&o, "force_rw_sys", f.forceRwSys)
             add(&o, "fuse", f.fuse)
             add(&o, "keyctl", f.keyctl)
             add(&o, "mknod", f.mknod)
             add(&o, "mount", f.mount)
             add(&o, "nesting", f.nesting)
-            return (f.propertyString, .object(o))
+            text = f.propertyString
         }
+        o.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        return (text, .object(o))
     }
 
     private static func add(_ o: inout [(String, JSON)], _ key: String, _ value: String?) {
@@ -108,6 +127,6 @@ enum PropstrCommand: CLICommand {
     }
 
     private static func add(_ o: inout [(String, JSON)], _ key: String, _ value: Bool?) {
-        if let value { o.append((key, .bool(value))) }
+        if let value { o.append((key, .int(value ? 1 : 0))) }
     }
 }

@@ -5,7 +5,8 @@ enum StartCommand: CLICommand {
     static let spec = CommandSpec(
         name: "start",
         abstract: "Start a container.",
-        usage: "start <ctid> [--foreground] [--log-file <file>] [--log-priority <level>] [--print-command] [--lxcpath <dir>]",
+        usage:
+            "start <ctid> [--foreground] [--log-file <file>] [--log-priority <level>] [--print-command] [--lxcpath <dir>]",
         discussion: """
             Runs lxc-start and waits up to 10 seconds for the container to be RUNNING. With --foreground the
             container runs attached to this terminal until it stops (lxc-start -F), as in the debugging recipe
@@ -15,7 +16,8 @@ enum StartCommand: CLICommand {
         options: [
             .flag("--foreground", help: "Run in the foreground (lxc-start -F)."),
             .value("--log-file", valueName: "file", help: "Write LXC's log to this file (-o)."),
-            .value("--log-priority", valueName: "level", help: "LXC log level: TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, …"),
+            .value(
+                "--log-priority", valueName: "level", help: "LXC log level: TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, …"),
         ] + RuntimeContext.commonOptions
     )
 
@@ -26,7 +28,9 @@ enum StartCommand: CLICommand {
         let options = StartOptions(
             foreground: parsed.flag("--foreground"), logFile: parsed.value("--log-file"),
             logPriority: parsed.value("--log-priority"))
-        let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.startCommand(ctid, options: options) }
+        let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in
+            try lxc.startCommand(ctid, options: options)
+        }
         if parsed.flag("--print-command") {
             console.out(command.description + "\n")
             return 0
@@ -69,7 +73,9 @@ enum StopCommand: CLICommand {
         let lxc = try RuntimeContext.lxc(parsed)
         let timeout = try parsed.int("--timeout")
         if let timeout, timeout < 0 { throw UsageError("The value '\(timeout)' is invalid for '--timeout <seconds>'") }
-        if parsed.flag("--kill"), timeout != nil { throw UsageError("The options '--kill' and '--timeout' cannot be combined") }
+        if parsed.flag("--kill"), timeout != nil {
+            throw UsageError("The options '--kill' and '--timeout' cannot be combined")
+        }
         let mode: StopMode = parsed.flag("--kill") ? .kill : .shutdown(timeout: timeout, forceAfterTimeout: false)
         let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.stopCommand(ctid, mode: mode) }
         if parsed.flag("--print-command") {
@@ -101,7 +107,9 @@ enum StatusCommand: CLICommand {
         let ctid = try RuntimeContext.ctid(parsed)
         let lxc = try RuntimeContext.lxc(parsed)
         if parsed.flag("--print-command") {
-            console.out(try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.infoCommand(ctid) }.description + "\n")
+            console.out(
+                try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.infoCommand(ctid) }.description + "\n"
+            )
             return 0
         }
         let status = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.status(of: ctid) }
@@ -141,12 +149,15 @@ enum EnterCommand: CLICommand {
         let ctid = try RuntimeContext.ctid(parsed)
         let lxc = try RuntimeContext.lxc(parsed)
         let options = AttachOptions(environment: parsed.flag("--clear-env") ? .clear(keeping: []) : .keep)
-        let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.attachCommand(ctid, nil, options: options) }
+        let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in
+            try lxc.attachCommand(ctid, nil, options: options)
+        }
         if parsed.flag("--print-command") {
             console.out(command.description + "\n")
             return 0
         }
-        return try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.enter(ctid, options: options).exitCode }
+        return try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.enter(ctid, options: options).exitCode
+        }
     }
 }
 
@@ -155,7 +166,8 @@ enum ExecCommand: CLICommand {
     static let spec = CommandSpec(
         name: "exec",
         abstract: "Run a command inside a running container.",
-        usage: "exec <ctid> [--clear-env] [--env <name=value>]... [--print-command] [--lxcpath <dir>] -- <cmd> [<arg>...]",
+        usage:
+            "exec <ctid> [--clear-env] [--env <name=value>]... [--print-command] [--lxcpath <dir>] -- <cmd> [<arg>...]",
         discussion: """
             Runs 'lxc-attach -n <ctid> --keep-env -- <cmd>…' (or --clear-env) with this terminal's input and
             output, like 'pct exec'. The exit status is the command's (128 + N when it was killed by signal N).

@@ -1,0 +1,113 @@
+/// What one line of a config file is, by Proxmox's rules (`parse_pct_config`), tested in
+/// Proxmox's order; ranges are byte offsets into the whole file.
+enum ConfigLineKind: Sendable, Hashable {
+    /// `^\s*$`
+    case blank
+    /// `^\[pve:pending\]\s*$` (any case)
+    case pendingHeader
+    /// `^\[([a-z][a-z0-9_\-]+)\]\s*$` (any case)
+    case snapshotHeader(name: Range<Int>)
+    /// `^#(.*)$`
+    case comment(text: Range<Int>)
+    /// `^(lxc\.[a-z0-9_\-\.]+)(:|\s*=)\s*(.*?)\s*$`
+    case lxc(key: Range<Int>, value: Range<Int>)
+    /// `^(description):\s*(.*\S)\s*$`
+    case description(value: Range<Int>)
+    /// `snapstate:\s*(prepare|delete)\s*$` (not anchored)
+    case snapstate(value: Range<Int>)
+    /// `^delete:\s*(.*\S)\s*$`
+    case delete(value: Range<Int>)
+    /// `^([a-z][a-z_]*\d*):\s*(.+?)\s*$`
+    case keyValue(key: Range<Int>, value: Range<Int>)
+    /// Anything else (`unable to parse config`).
+    case invalid
+}
+
+enum ConfigLineClassifier {
+    /// Classifies the line `b[start..<end]` (without its `\n`).
+    static func classify(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> ConfigLineKind {
+        let firstNonSpace = ByteText.skipSpace(b, start, end)
+        if firstNonSpace == end { return .blank }
+        let first = b[start]
+        if first == ConfigASCII.openBracket {
+            if ByteText.hasPrefixIgnoringCase(b, start, end, "[pve:pending]"),
+                ByteText.skipSpace(b, start + 13, end) == end
+            {
+                return .pendingHeader
+            }
+            if start + 1 < end, ConfigASCII.isLetter(b[start + 1]) {
+                var i = start + 2
+                while i < end, ConfigASCII.isLetter(b[i]) || ConfigASCII.isDigit(b[i]) || b[i] == ConfigASCII.underscore || b[i] == ConfigASCII.hyphen {
+                    i += 1
+                }
+                if i > start + 2, i < end, b[i] == ConfigASCII.closeBracket, ByteText.skipSpace(b, i + 1, end) == end {
+                    return .snapshotHeader(name: (start + 1)..<i)
+                }
+            }
+        }
+        if first == ConfigASCII.hash { return .comment(text: (start + 1)..<end) }
+        if ByteText.hasPrefix(b, start, end, "lxc.") {
+            var i = start + 4
+            while i < end, ConfigASCII.isLower(b[i]) || ConfigASCII.isDigit(b[i]) || b[i] == ConfigASCII.underscore || b[i] == ConfigASCII.hyphen || b[i] == ConfigASCII.dot {
+                i += 1
+            }
+            if i > start + 4, i < end {
+                var sep = -1
+                if b[i] == ConfigASCII.colon {
+                    sep = i
+                } else {
+                    let j = ByteText.skipSpace(b, i, end)
+                    if j < end && b[j] == ConfigASCII.equals { sep = j }
+                }
+                if sep >= 0 {
+                    let vs = ByteText.skipSpace(b, sep + 1, end)
+                    let ve = ByteText.trimEnd(b, vs, end)
+                    return .lxc(key: start..<i, value: vs..<ve)
+                }
+            }
+        }
+        if ByteText.hasPrefix(b, start, end, "description:") {
+            let vs = ByteText.skipSpace(b, start + 12, end)
+            if vs < end { return .description(value: vs..<ByteText.trimEnd(b, vs, end)) }
+        }
+        if let state = snapstate(b, start, end) { return .snapstate(value: state) }
+        if ByteText.hasPrefix(b, start, end, "delete:") {
+            let vs = ByteText.skipSpace(b, start + 7, end)
+            if vs < end { return .delete(value: vs..<ByteText.trimEnd(b, vs, end)) }
+        }
+        if ConfigASCII.isLower(first) {
+            var i = start + 1
+            while i < end, ConfigASCII.isLower(b[i]) || b[i] == ConfigASCII.underscore { i += 1 }
+            while i < end, ConfigASCII.isDigit(b[i]) { i += 1 }
+            if i < end, b[i] == ConfigASCII.colon {
+                let rest = i + 1
+                if rest < end {
+                    let vs = ByteText.skipSpace(b, rest, end)
+                    if vs == end {
+                        // `.+?` needs one byte: an all-blank value is its last blank.
+                        return .keyValue(key: start..<i, value: (end - 1)..<end)
+                    }
+                    return .keyValue(key: start..<i, value: vs..<ByteText.trimEnd(b, vs, end))
+                }
+            }
+        }
+        return .invalid
+    }
+
+    /// The unanchored `snapstate:\s*(prepare|delete)\s*$`.
+    private static func snapstate(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Range<Int>? {
+        let e = ByteText.trimEnd(b, start, end)
+        var wordStart: Int
+        if e - start >= 7, ByteText.hasPrefix(b, e - 7, e, "prepare") {
+            wordStart = e - 7
+        } else if e - start >= 6, ByteText.hasPrefix(b, e - 6, e, "delete") {
+            wordStart = e - 6
+        } else {
+            return nil
+        }
+        let word = wordStart..<e
+        while wordStart > start && ConfigASCII.isSpace(b[wordStart - 1]) { wordStart -= 1 }
+        guard wordStart - start >= 10, ByteText.hasPrefix(b, wordStart - 10, wordStart, "snapstate:") else { return nil }
+        return word
+    }
+}

@@ -1,0 +1,244 @@
+/// How strictly a config is read (Proxmox: the `$strict` argument of `parse_pct_config`).
+public enum ConfigReadMode: Sendable, Hashable {
+    /// Problems become warnings and the value is handled as Proxmox handles it (the normal path).
+    case lenient
+    /// The first problem Proxmox's strict reader refuses is thrown.
+    case strict
+}
+
+/// The result of reading a config: the model and every diagnostic in file order.
+public struct ConfigReadResult: Sendable {
+    public var config: ContainerConfig
+    public var diagnostics: [ConfigDiagnostic]
+}
+
+/// Reads container config files.
+///
+/// Proxmox: `PVE::LXC::Config::parse_pct_config`.
+public enum ConfigReader {
+    /// Reads `bytes` as Proxmox does.
+    ///
+    /// - parameters:
+    ///   - file: the file name used in diagnostics.
+    ///   - vmid: the container ID used in Proxmox's messages (`vm <vmid> - …`).
+    ///   - mode: `.lenient` collects problems as diagnostics; `.strict` throws the first one
+    ///     Proxmox's strict reader refuses.
+    /// - throws: in strict mode the first refusing diagnostic; in both modes a `.fatal` one.
+    ///   - isKnownZone: the host's time-zone names (column 3 of `/usr/share/zoneinfo/zone.tab`)
+    ///     for checking `timezone`; nil accepts every zone (the library reads no host files).
+    ///   - digest: whether to compute `digest` (SHA-1 of `bytes`); callers that do not need it
+    ///     (formatting) can skip the work.
+    public static func read(
+        _ bytes: [UInt8], file: String = "", vmid: String = "100", mode: ConfigReadMode = .lenient,
+        isKnownZone: (@Sendable (String) -> Bool)? = nil, digest: Bool = true
+    ) throws(ConfigDiagnostic) -> ConfigReadResult {
+        var state = ReaderState(file: file, vmid: vmid, strict: mode == .strict)
+        state.isKnownZone = isKnownZone
+        let result: Result<Void, ConfigDiagnostic> = bytes.withUnsafeBufferPointer { b in
+            do throws(ConfigDiagnostic) {
+                try state.run(b)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+        if digest { state.config.digest = SHA1.hex(bytes) }
+        return ConfigReadResult(config: state.config, diagnostics: state.diagnostics)
+    }
+
+    /// The VMID Proxmox derives from a config path (`/lxc/(\d+).conf$`), or nil (`got strange filename`).
+    public static func vmid(fromPath path: String) -> String? {
+        let u = Array(path.utf8)
+        guard u.count >= 5 else { return nil }
+        // `.conf` with the regex's wildcard `.`: any byte then `conf`.
+        guard u.suffix(4).elementsEqual("conf".utf8) else { return nil }
+        var i = u.count - 5
+        let digitsEnd = i
+        while i > 0 && ConfigASCII.isDigit(u[i - 1]) { i -= 1 }
+        guard i < digitsEnd, i >= 5, u[(i - 5)..<i].elementsEqual("/lxc/".utf8) else {
+            return nil
+        }
+        return String(decoding: u[i..<digitsEnd], as: UTF8.self)
+    }
+}
+
+private struct ReaderState {
+    let file: String
+    let vmid: String
+    let strict: Bool
+    var isKnownZone: (@Sendable (String) -> Bool)? = nil
+    var config = ContainerConfig()
+    var diagnostics: [ConfigDiagnostic] = []
+
+    /// Which section the lines go to.
+    enum Target { case main, pending, snapshot(String) }
+    var target: Target = .main
+    var section = ConfigSection()
+    var descriptionBuffer: [UInt8] = []
+    var seenKeys: [(key: String, line: Int)] = []
+    var sectionSeen: Set<String> = []
+
+    init(file: String, vmid: String, strict: Bool) {
+        self.file = file
+        self.vmid = vmid
+        self.strict = strict
+    }
+
+    mutating func report(_ kind: ConfigDiagnostic.Kind, _ line: Int, _ column: Int, _ message: String) throws(ConfigDiagnostic) {
+        let d = ConfigDiagnostic(kind: kind, file: file, line: line, column: column, message: message)
+        if kind == .fatal || (strict && kind == .error) { throw d }
+        diagnostics.append(d)
+    }
+
+    mutating func closeSection() {
+        if ByteText.isPerlTrue(descriptionBuffer) { section.descriptionBytes = descriptionBuffer }
+        descriptionBuffer.removeAll(keepingCapacity: true)
+        switch target {
+        case .main: config.main = section
+        case .pending: config.pending = section
+        case .snapshot(let name): config.snapshots[name] = section
+        }
+        section = ConfigSection()
+        section.reserve()
+        seenKeys.removeAll(keepingCapacity: true)
+    }
+
+    var inPending: Bool {
+        if case .pending = target { return true }
+        return false
+    }
+
+    mutating func run(_ b: UnsafeBufferPointer<UInt8>) throws(ConfigDiagnostic) {
+        section.reserve()
+        var lineStart = 0
+        var lineNumber = 0
+        let n = b.count
+        while lineStart < n {
+            var lineEnd = lineStart
+            while lineEnd < n && b[lineEnd] != ConfigASCII.newline { lineEnd += 1 }
+            lineNumber += 1
+            try handle(b, lineStart, lineEnd, lineNumber)
+            lineStart = lineEnd + 1
+        }
+        closeSection()
+        config.main.remove("snapstate")
+    }
+
+    mutating func handle(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ line: Int) throws(ConfigDiagnostic) {
+        let kind = ConfigLineClassifier.classify(b, start, end)
+        switch kind {
+        case .blank:
+            return
+        case .pendingHeader:
+            closeSection()
+            if sectionSeen.contains("\u{0}pending") {
+                try report(.notice, line, 1, "duplicate section '[pve:pending]': the earlier one is discarded")
+            }
+            sectionSeen.insert("\u{0}pending")
+            target = .pending
+            // A `pending` member of the main section is replaced by the section.
+            config.main.remove("pending")
+        case .snapshotHeader(let r):
+            closeSection()
+            let name = ByteText.string(b, r.lowerBound, r.upperBound)
+            if let clobbered = config.main.rawValue("snapshots") {
+                try report(.fatal, line, 1, "Can't use string (\"\(clobbered.utf8String)\") as a HASH ref while \"strict refs\" in use")
+            }
+            if sectionSeen.contains(name) {
+                try report(.notice, line, 1, "duplicate section '[\(name)]': the earlier one is discarded")
+            }
+            sectionSeen.insert(name)
+            target = .snapshot(name)
+        case .comment(let r):
+            descriptionBuffer.append(contentsOf: DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[r])))
+            descriptionBuffer.append(ConfigASCII.newline)
+        case .lxc(let k, let v):
+            let key = ByteText.string(b, k.lowerBound, k.upperBound)
+            let value = ByteText.bytes(b, v.lowerBound, v.upperBound)
+            let validity = LXCKeyValidity.of(key)
+            if case .acceptedWithWarning(let text) = validity {
+                try report(.warning, line, 1, "vm \(vmid) - \(text)")
+            }
+            if key == "lxc.environment.runtime" {
+                if section.environmentBytes == nil {
+                    section.environmentBytes = value
+                } else {
+                    section.environmentBytes!.append(0)
+                    section.environmentBytes!.append(contentsOf: value)
+                }
+                return
+            }
+            switch validity {
+            case .accepted, .acceptedWithWarning:
+                if let clobbered = section.rawValue("lxc") {
+                    try report(.fatal, line, 1, "Can't use string (\"\(clobbered.utf8String)\") as an ARRAY ref while \"strict refs\" in use")
+                }
+                section.lxc.append(LXCEntry(key: key, valueBytes: value))
+            case .refused(let reason):
+                try report(.error, line, 1, "vm \(vmid) - \(key): \(reason)")
+            case .unknown:
+                try report(.error, line, 1, "vm \(vmid) - unable to parse config: \(ByteText.string(b, start, end))")
+            }
+        case .description(let v):
+            descriptionBuffer.append(contentsOf: DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[v])))
+        case .snapstate(let v):
+            section.setRawValue(ByteText.bytes(b, v.lowerBound, v.upperBound), for: "snapstate")
+        case .delete(let v):
+            if inPending {
+                let existed = section.setRaw("delete", UnsafeBufferPointer(rebasing: b[v]))
+                noteKey("delete", line, existed: existed)
+            } else {
+                try report(.error, line, 1, "vm \(vmid) - property 'delete' is only allowed in [pve:pending]")
+            }
+        case .keyValue(let k, let v):
+            let key = ByteText.string(b, k.lowerBound, k.upperBound)
+            let raw = UnsafeBufferPointer(rebasing: b[v])
+            var normalized: [UInt8]? = nil
+            switch ConfigValueCheck.check(key: key, keyBytes: UnsafeBufferPointer(rebasing: b[k]), value: raw, isKnownZone: isKnownZone) {
+            case .verbatim: break
+            case .normalized(let n): normalized = n
+            case .failure(let error):
+                let column = error.reason.hasPrefix("unknown setting") ? 1 : v.lowerBound - start + 1 + error.offset
+                try report(.error, line, column, "vm \(vmid) - unable to parse value of '\(key)' - \(error.reason)")
+            }
+            let existed: Bool
+            // Only `description`, `env` and `lxc` are special; compare by length first.
+            let special = (k.count == 11 || k.count == 3) ? key : ""
+            switch special {
+            case "description":
+                existed = section.descriptionBytes != nil
+                section.descriptionBytes = normalized ?? Array(raw)
+            case "env":
+                existed = section.environmentBytes != nil
+                section.environmentBytes = normalized ?? Array(raw)
+            case "lxc":
+                // The member replaces the raw `lxc.*` list (Proxmox's writer then refuses it).
+                section.lxc.removeAll()
+                existed = section.setRaw(key, raw)
+            default:
+                if let normalized {
+                    existed = normalized.withUnsafeBufferPointer { section.setRaw(key, $0) }
+                } else {
+                    existed = section.setRaw(key, raw)
+                }
+            }
+            noteKey(key, line, existed: existed)
+        case .invalid:
+            try report(.error, line, 1, "vm \(vmid) - unable to parse config: \(ByteText.string(b, start, end))")
+        }
+    }
+
+    /// Remembers where `key` was set; reports a notice when it was set before in this section.
+    mutating func noteKey(_ key: String, _ line: Int, existed: Bool) {
+        if existed, let i = seenKeys.firstIndex(where: { $0.key == key }) {
+            diagnostics.append(
+                ConfigDiagnostic(
+                    kind: .notice, file: file, line: line, column: 1,
+                    message: "duplicate key '\(key)' (line \(seenKeys[i].line) is ignored)"))
+            seenKeys[i].line = line
+        } else {
+            seenKeys.append((key, line))
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/// Why Proxmox's writer refuses a config.
+public struct ConfigWriteError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The key involved.
+    public var key: String
+    /// Proxmox's message (e.g. `detected invalid newline inside property 'hostname'`).
+    public var message: String
+    public var description: String { message }
+}
+
+/// Writes configs the way Proxmox does.
+///
+/// Proxmox: `PVE::LXC::Config::write_pct_config`.
+public enum ConfigWriter {
+    /// The canonical bytes of `config`: description first, sorted keys, `lxc.environment.runtime`
+    /// and `lxc.*` lines, then `[pve:pending]` and the snapshots in name order. Like Proxmox, drops
+    /// the main section's `snapstate` and the `unusedN` entries whose volume is still in use.
+    public static func write(_ config: ContainerConfig) throws(ConfigWriteError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        try write(config, into: &out)
+        return out
+    }
+
+    /// Appends the canonical bytes of `config` to `out`.
+    public static func write(_ config: ContainerConfig, into out: inout [UInt8]) throws(ConfigWriteError) {
+        var main = config.main
+        main.remove("snapstate")
+        removeUnusedStillInUse(&main)
+        for member in ["pending", "snapshots"] {
+            if let v = main.rawValue(member) {
+                throw ConfigWriteError(
+                    key: member,
+                    message: "Can't use string (\"\(v.utf8String)\") as a HASH ref while \"strict refs\" in use")
+            }
+        }
+        try writeSection(main, into: &out)
+        if !config.pending.isEmpty {
+            out.append(contentsOf: "\n[pve:pending]\n".utf8)
+            try writeSection(config.pending, into: &out)
+        }
+        for name in config.snapshotNames {
+            guard let section = config.snapshots[name] else { continue }
+            out.append(ConfigASCII.newline)
+            out.append(ConfigASCII.openBracket)
+            out.append(contentsOf: name.utf8)
+            out.append(ConfigASCII.closeBracket)
+            out.append(ConfigASCII.newline)
+            try writeSection(section, into: &out)
+        }
+    }
+
+    /// The canonical text of `config` (see `write(_:)`).
+    public static func text(_ config: ContainerConfig) throws(ConfigWriteError) -> String {
+        try write(config).utf8String
+    }
+
+    /// Members the section generator never prints as `key: value`.
+    private static func isSkipped(_ key: String) -> Bool {
+        switch key.utf8.count {
+        case 3: return key == "env" || key == "lxc"
+        case 6: return key == "digest"
+        case 7: return key == "pending"
+        case 8: return key == "snapname"
+        case 9: return key == "snapshots"
+        case 11: return key == "description"
+        default: return false
+        }
+    }
+
+    static func writeSection(_ s: ConfigSection, into out: inout [UInt8]) throws(ConfigWriteError) {
+        if let d = s.descriptionBytes, ByteText.isPerlTrue(d) {
+            writeDescription(d, into: &out)
+        }
+        try s.forEachRaw { (key, value) throws(ConfigWriteError) in
+            if isSkipped(key) { return }
+            if value.contains(ConfigASCII.newline) {
+                throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
+            }
+            appendUTF8(key, to: &out)
+            out.append(ConfigASCII.colon)
+            out.append(ConfigASCII.space)
+            out.append(contentsOf: value)
+            out.append(ConfigASCII.newline)
+        }
+        if let env = s.environmentBytes, ByteText.isPerlTrue(env) {
+            for item in perlSplit(env, separator: 0) {
+                out.append(contentsOf: "lxc.environment.runtime: ".utf8)
+                out.append(contentsOf: item)
+                out.append(ConfigASCII.newline)
+            }
+        }
+        if let v = s.rawValue("lxc"), ByteText.isPerlTrue(v) {
+            throw ConfigWriteError(
+                key: "lxc", message: "Can't use string (\"\(v.utf8String)\") as an ARRAY ref while \"strict refs\" in use")
+        }
+        for entry in s.lxc where entry.key != "lxc.environment.runtime" {
+            appendUTF8(entry.key, to: &out)
+            out.append(ConfigASCII.colon)
+            out.append(ConfigASCII.space)
+            out.append(contentsOf: entry.valueBytes)
+            out.append(ConfigASCII.newline)
+        }
+    }
+
+    @inline(__always)
+    static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    /// `#<encoded line>` for every piece of `split(/\n/, $description)`.
+    static func writeDescription(_ d: [UInt8], into out: inout [UInt8]) {
+        for line in perlSplit(d, separator: ConfigASCII.newline) {
+            out.append(ConfigASCII.hash)
+            DescriptionCoding.encode(line, into: &out)
+            out.append(ConfigASCII.newline)
+        }
+    }
+
+    /// Perl's `split(/X+/)` / `split(/X/)` semantics for the writer: pieces between separators,
+    /// trailing empty pieces dropped. With `separator: 0` runs of NULs count as one separator
+    /// (`split(/\0+/)`); newlines split one by one (`split(/\n/)`).
+    static func perlSplit(_ bytes: [UInt8], separator: UInt8) -> [ArraySlice<UInt8>] {
+        var pieces: [ArraySlice<UInt8>] = []
+        var start = 0
+        var i = 0
+        let collapse = separator == 0
+        while i < bytes.count {
+            if bytes[i] == separator {
+                pieces.append(bytes[start..<i])
+                i += 1
+                if collapse { while i < bytes.count && bytes[i] == separator { i += 1 } }
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        pieces.append(bytes[start..<bytes.count])
+        while let last = pieces.last, last.isEmpty { pieces.removeLast() }
+        return pieces
+    }
+
+    /// Drops main-section members starting with `unused` whose value is a volume ID still used by
+    /// `rootfs`/`mpN` (Proxmox: the `get_vm_volumes` clean-up in `write_pct_config`).
+    static func removeUnusedStillInUse(_ s: inout ConfigSection) {
+        var hasUnused = false
+        s.forEachRaw { key, _ in if !hasUnused && key.hasPrefix("unused") { hasUnused = true } }
+        guard hasUnused else { return }
+        let used = Set(VolumeInfo.usedVolumeIDs(s))
+        guard !used.isEmpty else { return }
+        let doomed = s.rawMembers.filter { $0.key.hasPrefix("unused") && used.contains($0.value) }.map(\.key)
+        for key in doomed { s.setRawValue(nil, for: key) }
+    }
+}

@@ -1,0 +1,155 @@
+/// The percent coding Proxmox uses for `#` comment lines (the `description`).
+///
+/// Proxmox: `PVE::Tools::encode_text` / `decode_text` (`PVE::ParseUtils`). Decoding turns every
+/// `%XX` into a byte and then reads the bytes as (lax) UTF-8 the way Perl's `Encode::decode("utf8")`
+/// does; encoding escapes every byte outside `0x20–0x24`, `0x26–0x39`, `0x3B–0x7E`.
+public enum DescriptionCoding {
+    /// Decodes the text after `#` into UTF-8 bytes: `%XX` sequences become bytes, malformed
+    /// sequences stay literal, and malformed UTF-8 is replaced by U+FFFD as Perl's lax decoder does.
+    public static func decode<C: Collection>(_ text: C) -> [UInt8] where C.Element == UInt8 {
+        var raw: [UInt8] = []
+        raw.reserveCapacity(text.count)
+        var i = text.startIndex
+        var hasHighBytes = false
+        while i != text.endIndex {
+            let b = text[i]
+            if b == ConfigASCII.percent {
+                let j = text.index(after: i)
+                if j != text.endIndex, let hi = hexValue(text[j]) {
+                    let k = text.index(after: j)
+                    if k != text.endIndex, let lo = hexValue(text[k]) {
+                        let v = hi << 4 | lo
+                        if v >= 0x80 { hasHighBytes = true }
+                        raw.append(v)
+                        i = text.index(after: k)
+                        continue
+                    }
+                }
+            }
+            if b >= 0x80 { hasHighBytes = true }
+            raw.append(b)
+            i = text.index(after: i)
+        }
+        return hasHighBytes ? laxUTF8(raw) : raw
+    }
+
+    /// Encodes UTF-8 bytes of one description line for a `#` comment line.
+    public static func encode<C: Collection>(_ bytes: C, into out: inout [UInt8]) where C.Element == UInt8 {
+        for b in bytes {
+            if (b >= 0x20 && b <= 0x24) || (b >= 0x26 && b <= 0x39) || (b >= 0x3B && b <= 0x7E) {
+                out.append(b)
+            } else {
+                out.append(ConfigASCII.percent)
+                out.append(hexDigits[Int(b >> 4)])
+                out.append(hexDigits[Int(b & 0x0F)])
+            }
+        }
+    }
+
+    /// Encodes one description line (a string without `\n`) for a `#` comment line.
+    public static func encode(_ text: String) -> String {
+        var out: [UInt8] = []
+        encode(Array(text.utf8), into: &out)
+        return out.utf8String
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    @inline(__always)
+    static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x41 + 10
+        case 0x61...0x66: return b - 0x61 + 10
+        default: return nil
+        }
+    }
+
+    private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+
+    /// Perl's lax `utf8` decoding (Encode `process_utf8` without `strict`), returned re-encoded:
+    /// well-formed sequences (including surrogates and Perl's extended code points) are kept,
+    /// every malformed piece becomes one U+FFFD.
+    static func laxUTF8(_ s: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        let e = s.count
+        var i = 0
+        while i < e {
+            let b = s[i]
+            if b < 0x80 {
+                out.append(b)
+                i += 1
+                continue
+            }
+            if b < 0xC0 {  // stray continuation byte
+                out.append(contentsOf: replacement)
+                i += 1
+                continue
+            }
+            let skip = perlSkip(b)
+            if i + skip > e {
+                var ulen = 1
+                if e - i >= 2 { ulen = convert(s, i, e - i).consumed }
+                out.append(contentsOf: replacement)
+                i += max(ulen, 1)
+                continue
+            }
+            let (value, consumed) = convert(s, i, skip)
+            if value == nil {
+                out.append(contentsOf: replacement)
+                i += max(consumed, 1)
+                continue
+            }
+            out.append(contentsOf: s[i..<(i + skip)])
+            i += skip
+        }
+        return out
+    }
+
+    /// `UTF8SKIP` of Perl's extended UTF-8 for a start byte.
+    private static func perlSkip(_ b: UInt8) -> Int {
+        switch b {
+        case 0xC0...0xDF: return 2
+        case 0xE0...0xEF: return 3
+        case 0xF0...0xF7: return 4
+        case 0xF8...0xFB: return 5
+        case 0xFC...0xFD: return 6
+        case 0xFE: return 7
+        default: return 13
+        }
+    }
+
+    /// Bytes needed to encode `uv` in Perl's extended UTF-8 (`UNISKIP`).
+    private static func perlUniSkip(_ uv: UInt64) -> Int {
+        switch uv {
+        case ..<0x80: return 1
+        case ..<0x800: return 2
+        case ..<0x1_0000: return 3
+        case ..<0x20_0000: return 4
+        case ..<0x400_0000: return 5
+        case ..<0x8000_0000: return 6
+        case ..<0x10_0000_0000: return 7
+        default: return 13
+        }
+    }
+
+    /// Encode's `convert_utf8_multi_seq`: the code point (nil when malformed or overlong) and the
+    /// number of bytes examined.
+    private static func convert(_ s: [UInt8], _ start: Int, _ length: Int) -> (value: UInt64?, consumed: Int) {
+        let skip = perlSkip(s[start])
+        let mask: UInt64 = skip >= 7 ? 0 : UInt64(0x1F >> (skip - 2))
+        var uv = UInt64(s[start]) & mask
+        var overflowed = false
+        var k = 1
+        while k < length {
+            let c = s[start + k]
+            guard c & 0xC0 == 0x80 else { return (nil, k) }
+            if uv & 0xFC00_0000_0000_0000 != 0 { overflowed = true }
+            uv = (uv << 6) | UInt64(c & 0x3F)
+            k += 1
+        }
+        if overflowed || k > perlUniSkip(uv) { return (nil, k) }
+        return (uv, k)
+    }
+}

@@ -1,0 +1,61 @@
+public import PVEGuestOS
+
+/// openEuler: the RedHat writers (chosen by `/etc/redhat-release`), systemd gettys and presets.
+///
+/// Proxmox: `PVE::LXC::Setup::OpenEuler` (a `CentOS` subclass).
+public struct OpenEulerFamily: GuestFamily {
+    public var osType: OSType { .openeuler }
+    /// `VERSION_ID` of os-release, e.g. `24.03`.
+    public var version: String
+
+    /// An empty detected version is read from os-release when a hook runs.
+    /// - throws: `unsupported openEuler release '<v>'` below 24 (numerically).
+    public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
+        if os.version.isEmpty {
+            version = ""
+        } else {
+            self = try Self(version: os.version)
+        }
+    }
+
+    /// This family with `VERSION_ID` read from the guest if detection supplied none.
+    func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
+        version.isEmpty ? try Self(version: ReleaseVersions.versionID(ctx, minimum: 24, name: "openEuler")) : self
+    }
+
+    public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) {
+        try BaseSetup.preStartHook(try resolved(ctx), &ctx)
+    }
+
+    public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
+        try BaseSetup.postCreateHook(try resolved(ctx), &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
+    }
+
+    public func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) {
+        try BaseSetup.postCloneHook(try resolved(ctx), &ctx)
+    }
+
+    /// - throws: `unsupported openEuler release '<v>'` below 24.
+    public init(version: String) throws(SetupError) {
+        guard PerlNumber.value(version) >= 24 else { throw SetupError("unsupported openEuler release '\(version)'") }
+        self.version = version
+    }
+
+    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+        try BaseSetup.removeLXCNameFromEtcHosts(&ctx)
+        BaseSetup.setupSystemdDisableStaticUnits(&ctx, extra: ["dev-mqueue.mount"])
+    }
+
+    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+        try BaseSetup.setupContainerGettyService(&ctx, devttydir: devttyDirectory(ctx))
+        try BaseSetup.setupSystemdPreset(&ctx)
+    }
+
+    public func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
+        try RedHatSetup.setHostname(&ctx)
+    }
+
+    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+        try RedHatSetup.setupNetwork(&ctx)
+    }
+}

@@ -1,0 +1,58 @@
+public import PVEGuestOS
+
+/// openSUSE Leap, Tumbleweed, Slowroll and SLES: sysconfig `ifcfg-*`/`ifroute-*` (plus
+/// systemd-networkd files when the guest ships networkd), systemd gettys.
+///
+/// Proxmox: `PVE::LXC::Setup::SUSE`. The release checks (Leap 15/16/42, 13.x ≤ 13.2, SLES 12,
+/// Tumbleweed dates from 2017) happen in OS detection, which knows the os-release `ID`.
+public struct SUSEFamily: GuestFamily {
+    public var osType: OSType { .opensuse }
+    /// `VERSION_ID` of os-release, e.g. `15.5` or `20240115`.
+    public var version: String
+
+    public init(os: DetectedOS, config: GuestSetupConfig) {
+        version = os.version
+    }
+
+    public init(version: String) { self.version = version }
+
+    /// This family with the release checked and read from os-release if detection supplied none.
+    func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
+        version.isEmpty ? Self(version: try ReleaseVersions.suse(ctx)) : self
+    }
+
+    public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) {
+        try BaseSetup.preStartHook(try resolved(ctx), &ctx)
+    }
+
+    public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
+        try BaseSetup.postCreateHook(try resolved(ctx), &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
+    }
+
+    public func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) {
+        try BaseSetup.postCloneHook(try resolved(ctx), &ctx)
+    }
+
+    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+        try BaseSetup.setupSecuretty(&ctx, devttydir: devttyDirectory(ctx))
+        if !ctx.isFile("/etc/locale.conf") {
+            try ctx.setContents("/etc/locale.conf", "LANG=C.utf8".bytes)
+        }
+        if !ctx.isFile("/etc/localtime") {
+            ctx.symlink("/usr/share/zoneinfo/UTC", at: "/etc/localtime")
+        }
+        try BaseSetup.removeLXCNameFromEtcHosts(&ctx)
+    }
+
+    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+        try BaseSetup.fixupOldGetty(&ctx)
+        try BaseSetup.setupContainerGettyService(&ctx, devttydir: devttyDirectory(ctx))
+    }
+
+    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+        try SUSEIfcfg.setup(&ctx)
+        if ctx.isFile("/usr/lib/systemd/systemd-networkd") {
+            try BaseSetup.setupSystemdNetworkd(&ctx)
+        }
+    }
+}

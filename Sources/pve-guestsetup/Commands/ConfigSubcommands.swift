@@ -1,0 +1,253 @@
+import Glibc
+import PVEConfig
+
+enum ConfigCheckCommand: CLICommand {
+    static let spec = CommandSpec(
+        name: "config check",
+        abstract: "Check config files the way Proxmox's strict reader does.",
+        usage: "config check <file>... [--vmid <vmid>]",
+        discussion: """
+            Lists every problem as FILE:LINE:COL: error: ... (Proxmox's strict reader refuses the
+            file) or FILE:LINE:COL: warning: ... (Proxmox accepts the file, e.g. deprecated lxc keys
+            or duplicate keys). Exits 1 if any file has an error.
+            """,
+        arguments: [("file", "Config files (<vmid>.conf).")],
+        options: [ConfigCommand.vmidOption]
+    )
+
+    static func run(_ args: [String], console: inout Console) throws -> Int32 {
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        guard !parsed.positionals.isEmpty else { throw UsageError("Missing expected argument '<file>'") }
+        var status: Int32 = 0
+        for path in parsed.positionals {
+            let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
+            do {
+                let loaded = try ConfigCommand.load(path, vmid: vmid)
+                for d in loaded.result.diagnostics {
+                    if d.refusesFile { status = 1 }
+                    console.err(d.description + "\n")
+                }
+            } catch let failure as CommandFailure {
+                console.err(failure.message + "\n")
+                status = 1
+            }
+        }
+        return status
+    }
+}
+enum ConfigGetCommand: CLICommand {
+    static let spec = CommandSpec(
+        name: "config get",
+        abstract: "Print the value of one key.",
+        usage: "config get <file> <key> [--snapshot <name> | --pending] [--vmid <vmid>]",
+        discussion: "Prints the value as Proxmox reads it (booleans as 1/0). Exits 1 when the key is not set.",
+        arguments: [("file", "The config file."), ("key", "A config key, e.g. memory, net0, description or lxc.apparmor.profile.")],
+        options: [
+            .value("--snapshot", valueName: "name", help: "Read from this snapshot section."),
+            .flag("--pending", help: "Read from the [pve:pending] section."),
+            ConfigCommand.vmidOption,
+        ]
+    )
+
+    static func run(_ args: [String], console: inout Console) throws -> Int32 {
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        let p = try parsed.requirePositionals(["file", "key"])
+        let section = try ConfigCommand.section(parsed)
+        let loaded = try ConfigCommand.load(p[0], vmid: ConfigCommand.vmid(for: p[0], option: parsed.value("--vmid")))
+        let config = loaded.result.config
+        if case .snapshot(let name) = section, config.snapshots[name] == nil {
+            throw CommandFailure("snapshot '\(name)' does not exist")
+        }
+        guard let value = config.value(p[1], in: section) else {
+            throw CommandFailure("\(p[1]): not set in \(section)")
+        }
+        console.out(value.hasSuffix("\n") ? value : value + "\n")
+        return 0
+    }
+}
+
+enum ConfigSetCommand: CLICommand {
+    static let spec = CommandSpec(
+        name: "config set",
+        abstract: "Set or delete keys in place (lossless, atomic).",
+        usage: "config set <file> [<key=value>...] [--delete <key>]... [--pending] [--vmid <vmid>]",
+        discussion: """
+            Validates every value as Proxmox does, then edits only the affected lines and replaces
+            the file atomically. Without --pending the change is applied as `pct set` applies it to
+            a stopped container; with --pending values and deletions are queued in [pve:pending].
+            """,
+        arguments: [("file", "The config file."), ("key=value", "Keys to set.")],
+        options: [
+            .repeated("--delete", valueName: "key", help: "Delete a key (may be repeated)."),
+            .flag("--pending", help: "Queue the changes in [pve:pending] instead of applying them."),
+            ConfigCommand.vmidOption,
+        ]
+    )
+
+    static func run(_ args: [String], console: inout Console) throws -> Int32 {
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        guard let path = parsed.positionals.first else { throw UsageError("Missing expected argument '<file>'") }
+        var assignments: [(String, String)] = []
+        for item in parsed.positionals.dropFirst() {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw UsageError("Expected <key=value>, got '\(item)'")
+            }
+            assignments.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
+        }
+        let deletions = parsed.all("--delete")
+        if assignments.isEmpty && deletions.isEmpty { throw UsageError("Nothing to set: give <key=value> or --delete <key>") }
+        let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
+        let bytes: [UInt8]
+        do {
+            bytes = try ConfigFileIO.read(path)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        var document: ConfigDocument
+        do {
+            document = try ConfigDocument(bytes: bytes, file: path, vmid: vmid, isKnownZone: ConfigFileIO.hostTimeZones)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        var config = document.config
+        let pending = parsed.flag("--pending")
+        do throws(ConfigEditError) {
+            for key in deletions {
+                let warning = pending ? try config.queuePendingDeletion(key, vmid: vmid) : try config.deleteApplying(key, vmid: vmid)
+                if let warning { console.err("warning: \(warning)\n") }
+            }
+            for (key, value) in assignments.sorted(by: { $0.0 < $1.0 }) {
+                if pending {
+                    try config.queuePendingValue(key, value, vmid: vmid)
+                } else {
+                    try config.setApplying(key, to: value, vmid: vmid)
+                }
+            }
+            if pending { config.cleanupPending() }
+        } catch {
+            throw CommandFailure(error.message)
+        }
+        document.update(to: config)
+        if document.bytes != bytes { try ConfigCommand.replace(path, with: document.bytes) }
+        return 0
+    }
+}
+
+enum ConfigJSONCommand: CLICommand {
+    static let spec = CommandSpec(
+        name: "config json",
+        abstract: "Print the parsed config as JSON.",
+        usage: "config json <file> [--vmid <vmid>]",
+        discussion: "Prints digest, the main section, pending section, snapshots and diagnostics as JSON.",
+        arguments: [("file", "The config file.")],
+        options: [ConfigCommand.vmidOption]
+    )
+
+    static func run(_ args: [String], console: inout Console) throws -> Int32 {
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        let p = try parsed.requirePositionals(["file"])
+        let loaded = try ConfigCommand.load(p[0], vmid: ConfigCommand.vmid(for: p[0], option: parsed.value("--vmid")))
+        let config = loaded.result.config
+        var members: [(String, JSON)] = [("digest", .string(config.digest))]
+        members.append(("config", sectionJSON(config.main)))
+        if !config.pending.isEmpty {
+            members.append(("pending", sectionJSON(config.pending)))
+            members.append(("pendingDeletions", .array(config.pendingDeletions.map { .object([("key", .string($0.key)), ("force", .bool($0.force))]) })))
+        }
+        members.append(("snapshots", .object(config.snapshotNames.compactMap { name in config.snapshots[name].map { (name, sectionJSON($0)) } })))
+        members.append((
+            "diagnostics",
+            .array(loaded.result.diagnostics.map { d in
+                .object([
+                    ("severity", .string(d.refusesFile ? "error" : "warning")),
+                    ("line", .int(d.line)), ("column", .int(d.column)), ("message", .string(d.message)),
+                ])
+            })
+        ))
+        console.out(JSON.object(members).rendered())
+        return 0
+    }
+
+    static func sectionJSON(_ s: ConfigSection) -> JSON {
+        var out: [(String, JSON)] = []
+        if let d = s.description { out.append(("description", .string(d))) }
+        for (key, value) in s.members {
+            if let schema = ConfigSchema.schema(for: key), schema.type == .integer || schema.type == .boolean, let n = Int(value) {
+                out.append((key, .int(n)))
+            } else {
+                out.append((key, .string(value)))
+            }
+        }
+        if let env = s.environment { out.append(("env", .string(env))) }
+        if !s.lxc.isEmpty { out.append(("lxc", .array(s.lxc.map { .array([.string($0.key), .string($0.value)]) }))) }
+        return .object(out)
+    }
+}
+
+enum ConfigSnapshotCommand: CLICommand {
+    static let spec = CommandSpec(
+        name: "config snapshot",
+        abstract: "Prepare, commit, create, delete or roll back a snapshot in place.",
+        usage: "config snapshot <operation> <file> <name> [--description <text>] [--snaptime <epoch>] [--force] [--vmid <vmid>]",
+        discussion: """
+            Operations: prepare, commit, create (= prepare + commit), delete, rollback. Storage is not
+            touched: the config is transformed as Proxmox transforms it and written back atomically
+            in Proxmox's canonical form. On failure prints Proxmox's message, exits 1 and leaves the
+            file untouched.
+            """,
+        arguments: [
+            ("operation", "prepare, commit, create, delete or rollback."),
+            ("file", "The config file (<vmid>.conf)."),
+            ("name", "The snapshot name."),
+        ],
+        options: [
+            .value("--description", valueName: "text", help: "Description of a new snapshot (prepare, create)."),
+            .value("--snaptime", valueName: "epoch", help: "Creation time of a new snapshot (default: now)."),
+            .flag("--force", help: "Delete even if storage snapshots cannot be removed (delete)."),
+            ConfigCommand.vmidOption,
+        ]
+    )
+
+    static func run(_ args: [String], console: inout Console) throws -> Int32 {
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        let p = try parsed.requirePositionals(["operation", "file", "name"])
+        let (operation, path, name) = (p[0], p[1], p[2])
+        guard ["prepare", "commit", "create", "delete", "rollback"].contains(operation) else {
+            throw UsageError("Unknown snapshot operation '\(operation)'")
+        }
+        let snaptime = try parsed.int("--snaptime") ?? Int(time(nil))
+        let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
+        let loaded = try ConfigCommand.load(path, vmid: vmid)
+        ConfigCommand.printProxmoxWarnings(loaded.result.diagnostics, console: &console)
+        var config = loaded.result.config
+        var outcome = SnapshotOutcome()
+        do throws(ConfigOperationError) {
+            switch operation {
+            case "prepare":
+                try ContainerConfig.validateSnapshotName(name)
+                outcome = try config.prepareSnapshot(name, description: parsed.value("--description"), snaptime: snaptime)
+            case "create":
+                try ContainerConfig.validateSnapshotName(name)
+                outcome = try config.createSnapshot(name, description: parsed.value("--description"), snaptime: snaptime)
+            case "commit":
+                try config.commitSnapshot(name)
+            case "delete":
+                outcome = try config.deleteSnapshot(name, force: parsed.flag("--force"))
+            default:
+                try config.rollbackSnapshot(name, vmid: vmid)
+            }
+        } catch {
+            for w in outcome.warnings { console.err("warning: \(w)\n") }
+            throw CommandFailure(error.message)
+        }
+        for w in outcome.warnings { console.err("warning: \(w)\n") }
+        let bytes: [UInt8]
+        do {
+            bytes = try ConfigWriter.write(config)
+        } catch {
+            throw CommandFailure(error.message)
+        }
+        try ConfigCommand.replace(path, with: bytes)
+        return 0
+    }
+}

@@ -1,0 +1,37 @@
+import Testing
+
+@testable import PVEConfig
+
+@Suite("Config key schema")
+struct ConfigSchemaTests {
+    @Test func plainKeysAreSortedAndLookupsAgree() {
+        let names = ConfigSchema.plainKeys.map(\.name)
+        #expect(names == names.sorted { ByteText.less($0, $1) })
+        for key in ConfigSchema.plainKeys {
+            let kind = ConfigSchema.kind(for: key.name)
+            #expect(kind?.type == key.type, "\(key.name)")
+            #expect(kind?.format == key.format, "\(key.name)")
+            #expect(ConfigSchema.schema(for: key.name) == key)
+        }
+    }
+
+    @Test(arguments: [
+        ("net0", true), ("net31", true), ("net32", false), ("net00", false), ("mp255", true), ("mp256", false),
+        ("unused0", true), ("unused255", true), ("dev12", true), ("dev", false), ("foo1", false), ("memory", true),
+        ("Memory", false), ("lxc", false), ("", false),
+    ])
+    func knownKeys(_ key: String, _ known: Bool) {
+        #expect((ConfigSchema.schema(for: key) != nil) == known)
+        #expect((ConfigSchema.kind(for: key) != nil) == known)
+    }
+
+    @Test func lxcKeyValidity() {
+        #expect(LXCKeyValidity.of("lxc.apparmor.profile") == .accepted)
+        #expect(LXCKeyValidity.of("lxc.net.0.type") == .accepted)
+        #expect(LXCKeyValidity.of("lxc.cgroup2.memory.max") == .accepted)
+        #expect(LXCKeyValidity.of("lxc.prlimit.nofile") == .accepted)
+        #expect(LXCKeyValidity.of("lxc.tty") == .acceptedWithWarning("lxc.tty is deprecated and was renamed to lxc.tty.max"))
+        #expect(LXCKeyValidity.of("lxc.rootfs.path") == .refused("lxc.rootfs.path is auto generated from rootfs"))
+        #expect(LXCKeyValidity.of("lxc.foo") == .unknown)
+    }
+}
