@@ -121,7 +121,8 @@ enum SetupBench {
     }
 
     static func makeTemporaryDirectory() -> String {
-        var template = Array("/tmp/pve-bench-setup.XXXXXX".utf8CString)
+        let parent = getenv("PVE_BENCH_TMP").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(parent)/pve-bench-setup.XXXXXX".utf8CString)
         return template.withUnsafeMutableBufferPointer { b in
             guard let base = b.baseAddress, let p = mkdtemp(base) else { return "/tmp" }
             return String(cString: p)
