@@ -32,7 +32,9 @@ extension DetectionRun {
         case .devuan: return try checkDevuan()
         case .alpine:
             let line = try firstLine("/etc/alpine-release")
-            if let line { report.versionFrom = Evidence(file: "/etc/alpine-release", line: 1, text: line.text, rule: "first line") }
+            if let line {
+                report.versionFrom = Evidence(file: "/etc/alpine-release", line: 1, text: line.text, rule: "first line")
+            }
             return line?.text ?? ""
         case .centos: return try checkCentOS()
         case .fedora: return try checkVersionID(osRelease, minimum: 22, name: "Fedora")
@@ -151,7 +153,8 @@ extension DetectionRun {
     }
 
     /// `PVE::LXC::Setup::Fedora::new` / `OpenEuler::new`: `VERSION_ID` undefined or below `minimum` (numeric).
-    mutating func checkVersionID(_ osRelease: OSRelease, minimum: Double, name: String) throws(DetectionError) -> String {
+    mutating func checkVersionID(_ osRelease: OSRelease, minimum: Double, name: String) throws(DetectionError) -> String
+    {
         let entry = osRelease.entry("VERSION_ID")
         let version = entry?.value ?? ""
         if let entry {
@@ -184,7 +187,8 @@ extension DetectionRun {
             let major = PerlNumber.value(of: String(decoding: bytes[..<dot], as: UTF8.self))
             let minor = PerlNumber.value(of: String(decoding: bytes[(dot + 1)...], as: UTF8.self))
             let accepted =
-                major >= 42 || (major == 13 && minor <= 2) || (id == "sles" && major == 12) || major == 15 || major == 16
+                major >= 42 || (major == 13 && minor <= 2) || (id == "sles" && major == 12) || major == 15
+                || major == 16
             if !accepted { throw DetectionError("unsupported suse release '\(version)'", file: file) }
         } else if bytes.count == 8, bytes.allSatisfy(ASCII.isDigit) {
             let year = PerlNumber.value(of: String(decoding: bytes[0..<4], as: UTF8.self))
@@ -195,7 +199,8 @@ extension DetectionRun {
             }
         } else {
             // `die` without a newline: Perl appends the source location.
-            throw DetectionError("unrecognized suse release at /usr/share/perl5/PVE/LXC/Setup/SUSE.pm line 37.", file: file)
+            throw DetectionError(
+                "unrecognized suse release at /usr/share/perl5/PVE/LXC/Setup/SUSE.pm line 37.", file: file)
         }
         return version
     }

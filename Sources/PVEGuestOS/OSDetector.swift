@@ -27,7 +27,8 @@ public enum OSDetector {
     ///   - configuredType: the container config's `ostype`, if set.
     /// - Returns: the plugin type, its version and the warnings Proxmox would print.
     /// - Throws: `DetectionError` with Proxmox's message where Proxmox refuses.
-    public static func detect(in fs: some GuestFileSystem, configuredType: OSType?) throws(DetectionError) -> DetectedOS {
+    public static func detect(in fs: some GuestFileSystem, configuredType: OSType?) throws(DetectionError) -> DetectedOS
+    {
         let report = report(in: fs, configuredType: configuredType)
         if let detected = report.detected { return detected }
         throw report.failure ?? DetectionError("unable to detect OS distribution", warnings: report.warnings)
@@ -91,7 +92,6 @@ struct DetectionRun<FS: GuestFileSystem> {
         }
     }
 
-
     // MARK: The decision
 
     mutating func detect() throws(DetectionError) {
@@ -99,7 +99,8 @@ struct DetectionRun<FS: GuestFileSystem> {
         let type: OSType
         if report.configuredType == .unmanaged {
             type = .unmanaged
-            report.decidedBy = Evidence(file: "(config)", text: "ostype: unmanaged", rule: "configured ostype is unmanaged")
+            report.decidedBy = Evidence(
+                file: "(config)", text: "ostype: unmanaged", rule: "configured ostype is unmanaged")
         } else {
             type = try autodetect(osRelease)
             report.autodetectedType = type
@@ -142,7 +143,8 @@ struct DetectionRun<FS: GuestFileSystem> {
         if let entry = osRelease.entry("ID"), !entry.value.isEmpty, entry.value != "0" {
             let file = report.osReleaseFile ?? "/etc/os-release"
             if let type = OSDetector.plugins[entry.value] {
-                report.decidedBy = Evidence(file: file, line: entry.line, text: entry.text, rule: "os-release ID is a plugin name")
+                report.decidedBy = Evidence(
+                    file: file, line: entry.line, text: entry.text, rule: "os-release ID is a plugin name")
                 return type
             }
             if let type = OSDetector.aliases[entry.value] {
@@ -178,7 +180,8 @@ struct DetectionRun<FS: GuestFileSystem> {
             return .nixos
         }
         if isFile("/etc/openEuler-release") {
-            report.decidedBy = Evidence(file: "/etc/openEuler-release", rule: "fallback: /etc/openEuler-release is a file")
+            report.decidedBy = Evidence(
+                file: "/etc/openEuler-release", rule: "fallback: /etc/openEuler-release is a file")
             return .openeuler
         }
         if isFile("/etc/os-release") {

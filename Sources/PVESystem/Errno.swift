@@ -56,14 +56,12 @@ public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringCo
 
     /// The C library's text for this error, unchanged ("No such file or directory"), as Perl's `$!` prints it.
     public var systemMessage: String {
-        guard let text = strerror(rawValue) else { return "Unknown error \(rawValue)" }
-        return String(cString: text)
+        Syscalls.errorText(rawValue)
     }
 
     /// The C library's text for this error, first letter lower-cased ("no such file or directory").
     public var description: String {
-        guard let text = strerror(rawValue) else { return "error \(rawValue)" }
-        var bytes = Array(String(cString: text).utf8)
+        var bytes = Array(Syscalls.errorText(rawValue).utf8)
         if let first = bytes.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"),
             bytes.count > 1, !(bytes[1] >= UInt8(ascii: "A") && bytes[1] <= UInt8(ascii: "Z"))
         {

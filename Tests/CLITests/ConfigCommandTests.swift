@@ -136,6 +136,21 @@ struct ConfigCommandTests {
         }
     }
 
+    @Test func snapshotEditsHandWrittenFilesLosslessly() {
+        let text = "memory:   512\n# why so small: legacy app\nrootfs: local:vm-101-disk-0\nlxc.apparmor.profile = unconfined\n"
+        withConfig(text) { path in
+            #expect(run(["config", "snapshot", "create", path, "s1", "--snaptime", "5"]).0 == 0)
+            #expect(
+                TestFiles.readString(path)
+                    == "memory:   512\n# why so small: legacy app\nparent: s1\nrootfs: local:vm-101-disk-0\nlxc.apparmor.profile = unconfined\n\n[s1]\nmemory: 512\nrootfs: local:vm-101-disk-0\nsnaptime: 5\nlxc.apparmor.profile: unconfined\n"
+            )
+            #expect(run(["config", "snapshot", "delete", path, "s1", "--canonical"]).0 == 0)
+            #expect(
+                TestFiles.readString(path)
+                    == "# why so small%3A legacy app\nmemory: 512\nrootfs: local:vm-101-disk-0\nlxc.apparmor.profile: unconfined\n")
+        }
+    }
+
     @Test func snapshotLifecycle() throws {
         try withConfig("memory: 512\nrootfs: local:vm-101-disk-0\n") { path in
             #expect(run(["config", "snapshot", "create", path, "first", "--snaptime", "10", "--description", "fresh"]).0 == 0)

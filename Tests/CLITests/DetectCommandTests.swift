@@ -45,8 +45,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("only-os-release-unknown-id",
-         "unknown ID 'foo' in /etc/os-release file, trying fallback detection\nunable to detect OS distribution\n"),
+        (
+            "only-os-release-unknown-id",
+            "unknown ID 'foo' in /etc/os-release file, trying fallback detection\nunable to detect OS distribution\n"
+        ),
         ("debian-too-old", "Container Debian version '3' is too old\n"),
         ("ubuntu-ancient", "unsupported ancient Ubuntu version '12.10'\n"),
         ("centos-11-too-new", "unsupported centos version '11'\n"),

@@ -80,6 +80,14 @@ import Testing
         }
     }
 
+    @Test func valueStartingWithDashAfterTerminator() {
+        let (code, _, err) = run(["propstr", "unused", "--", "-x:y"])
+        #expect(code == 1)
+        #expect(err == "format error\nvolume: invalid format - unable to parse volume ID '-x:y'\n\n")
+        let (code2, out2, _) = run(["propstr", "--json", "features", "--", "nesting=1"])
+        #expect(code2 == 0 && out2 == #"{"nesting":1}"# + "\n")
+    }
+
     @Test func schemaOnlySkipsTheFillIn() {
         let (code, out, _) = run(["propstr", "net", "bridge=vmbr0,name=eth0", "--schema-only"])
         #expect(code == 0)
@@ -105,7 +113,7 @@ import Testing
         let (code, out, err) = run(["propstr", "--help"])
         #expect(code == 0)
         #expect(err.isEmpty)
-        #expect(out.contains("USAGE: pve-guestsetup propstr <kind> <value>"))
+        #expect(out.contains("USAGE: pve-guestsetup propstr <kind> [--] <value>"))
         #expect(out.contains("--json"))
     }
 }

@@ -36,6 +36,8 @@ struct ConfigDiagnosticTests {
         Case(input: "lxc.cgroup.cpu.shares: 5\n", expected: "t.conf:1:1: warning: vm 7 - lxc.cgroup.cpu.shares is deprecated, this will be a hard error in the future!"),
         Case(input: "swap: 1\nswap: 2\n", expected: "t.conf:2:1: warning: duplicate key 'swap' (line 1 is ignored)"),
         Case(input: "[s1]\nswap: 1\n[s1]\n", expected: "t.conf:3:1: warning: duplicate section '[s1]': the earlier one is discarded"),
+        Case(input: "hostname: snapstate: delete\n", expected: "t.conf:1:1: warning: line only sets 'snapstate' (Proxmox matches 'snapstate: delete' anywhere in a line)"),
+        Case(input: "snapstate: prepare\n", expected: "t.conf:1:1: warning: 'snapstate' in the main section is ignored"),
         Case(input: "[pve:pending]\n[PVE:PENDING]\n", expected: "t.conf:2:1: warning: duplicate section '[pve:pending]': the earlier one is discarded"),
         Case(
             input: "lxc: x\nlxc.arch: y\n",
@@ -68,6 +70,21 @@ struct ConfigDiagnosticTests {
         let lenient = try ConfigReader.read(input, file: "t.conf", vmid: "7")
         #expect(lenient.diagnostics.filter(\.refusesFile).count == 2)
         #expect(lenient.diagnostics.first?.warningLine == "t.conf:1: warning: vm 7 - lxc.aa_profile is deprecated and was renamed to lxc.apparmor.profile")
+    }
+
+    @Test func timezonesAreCheckedAgainstTheGivenZoneList() throws {
+        let input = Array("timezone: Mars/Olympus\n[s1]\ntimezone: Europe/Vienna\n[s2]\ntimezone: host\n[s3]\ntimezone: UTC\n".utf8)
+        let zones: @Sendable (String) -> Bool = { $0 == "Europe/Vienna" }
+        let checked = try ConfigReader.read(input, file: "t.conf", vmid: "7", isKnownZone: zones)
+        #expect(checked.diagnostics.map(\.description) == ["t.conf:1:11: error: vm 7 - unable to parse value of 'timezone' - invalid time zone 'Mars/Olympus'"])
+        #expect(checked.config["timezone"] == "Mars/Olympus")
+        let unchecked = try ConfigReader.read(input, file: "t.conf", vmid: "7")
+        #expect(unchecked.diagnostics.isEmpty)
+    }
+
+    @Test func propertyStringErrorsPointIntoTheValue() throws {
+        let r = try ConfigReader.read(Array("net0: name=eth0,mtu=10\n".utf8), file: "t.conf", vmid: "7")
+        #expect(r.diagnostics.map(\.description) == ["t.conf:1:21: error: vm 7 - unable to parse value of 'net0' - format error\nmtu: value must have a minimum value of 64"])
     }
 
     @Test func writerRefusesNewlines() {

@@ -98,6 +98,32 @@ struct ConfigDocumentTests {
         }
     }
 
+    /// Random bytes drawn from the characters that matter to the grammar never crash the reader,
+    /// the writers or a document update, and a canonical write is a fixed point.
+    @Test(arguments: seeds)
+    func randomBytesAreHandled(_ seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed &* 7919)
+        let alphabet: [UInt8] = Array("\n\n\r #[]:=%!,;.-_lxc.pvenigdsmory0123456789aAzZ \t".utf8) + [0, 0x80, 0xC3, 0xFF]
+        let bytes = (0..<Int(rng.next() % 400)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        let read: ConfigReadResult
+        do {
+            read = try ConfigReader.read(bytes, file: "fuzz.conf")
+        } catch {
+            #expect(error.kind == .fatal, "seed \(seed)")
+            return
+        }
+        for d in read.diagnostics { #expect(d.line >= 1 && d.column >= 1, "seed \(seed)") }
+        if let canonical = try? ConfigWriter.write(read.config) {
+            let again = try ConfigReader.read(canonical, file: "fuzz.conf")
+            #expect(try ConfigWriter.write(again.config) == canonical, "seed \(seed)")
+        }
+        var doc = try ConfigDocument(bytes: bytes, file: "fuzz.conf")
+        doc.update(to: doc.config)
+        #expect(doc.bytes == bytes, "seed \(seed)")
+        try? doc.set("swap", to: "64")
+        #expect(doc.config.main["swap"] == "64" || !doc.lastUpdateWasLossless, "seed \(seed)")
+    }
+
     private func lines(_ b: [UInt8]) -> [[UInt8]] {
         b.split(separator: ConfigASCII.newline, omittingEmptySubsequences: false).map { Array($0) }
     }
@@ -151,6 +177,15 @@ struct ConfigDocumentTests {
         c.snapshots["zeta"] = nil
         doc.update(to: c)
         #expect(doc.bytes.utf8String == "memory: 512\r\n\r\n[alpha]\r\nmemory: 2\r\n")
+    }
+
+    @Test func emptyPendingSectionIsReused() throws {
+        var doc = try ConfigDocument(bytes: Array("memory: 1\n\n[s1]\nmemory: 2\n\n[pve:pending]\n".utf8))
+        var c = doc.config
+        try c.queuePendingValue("swap", "0")
+        doc.update(to: c)
+        #expect(doc.lastUpdateWasLossless)
+        #expect(doc.bytes.utf8String == "memory: 1\n\n[s1]\nmemory: 2\n\n[pve:pending]\nswap: 0\n")
     }
 
     @Test func descriptionAndEnvironmentEdits() throws {

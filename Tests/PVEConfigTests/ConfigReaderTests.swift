@@ -39,6 +39,12 @@ struct ConfigReaderTests {
         #expect(hex == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
     }
 
+    @Test func digestLineOverridesDigestAsInProxmox() throws {
+        let r = try ConfigReader.read(Array("digest: abc\nmemory: 1\n".utf8))
+        #expect(r.config.digest == "abc")
+        #expect(try ConfigWriter.text(r.config) == "memory: 1\n")
+    }
+
     @Test func strictModeThrowsFirstError() {
         let input = Array("arch: amd64\nlxc.aa_profile: x\nfoo: bar\nMemory: 1\n".utf8)
         #expect(throws: ConfigDiagnostic(kind: .error, file: "100.conf", line: 3, column: 1, message: "vm 100 - unable to parse value of 'foo' - unknown setting 'foo'")) {

@@ -22,6 +22,19 @@ import Testing
         #expect(m == n)
     }
 
+    @Test func networkKeyIndicesMatchTheSchema() {
+        let names = LXCSchemas.network.keys.map(\.name)
+        #expect(
+            names == [
+                "bridge", "firewall", "gw", "gw6", "host-managed", "hwaddr", "ip", "ip6", "link_down", "mtu", "name",
+                "rate", "tag", "trunks", "type",
+            ])
+        typealias K = NetworkInterface.k
+        #expect(
+            [K.bridge, K.firewall, K.gw, K.gw6, K.hostManaged, K.hwaddr, K.ip, K.ip6, K.linkDown, K.mtu, K.name, K.rate,
+             K.tag, K.trunks, K.type] == Array(0..<15))
+    }
+
     @Test func typedViews() throws {
         let n = try NetworkInterface(parsing: "name=eth0,mtu=+1500,tag=0042,rate=1e3,trunks=1;20;300")
         #expect(n.mtuValue == 1500)

@@ -164,6 +164,30 @@ struct SnapshotTests {
         #expect(config["lock"] == "rollback")
     }
 
+    struct NoSnapshotFeature: SnapshotStorage {
+        func canSnapshot(_ section: ConfigSection, snapshot: String) -> Bool { false }
+    }
+
+    @Test func operationErrors() throws {
+        let base = try ConfigReader.read(Array(Self.base.utf8)).config
+        var c = base
+        #expect(throws: ConfigOperationError("snapshot feature is not available")) {
+            try c.prepareSnapshot("new", snaptime: 1, storage: NoSnapshotFeature())
+        }
+        #expect(c == base)
+        #expect(throws: ConfigOperationError("snapshot name 'snap' already used")) { try c.prepareSnapshot("snap", snaptime: 1) }
+        try c.setLock("snapshot")
+        #expect(throws: ConfigOperationError("wrong snapshot state")) { try c.commitSnapshot("snap") }
+        #expect(throws: ConfigOperationError("snapshot 'nope' does not exist")) { try c.commitSnapshot("nope") }
+        var t = base
+        t["template"] = "1"
+        #expect(throws: ConfigOperationError("you can't delete a snapshot if vm is a template")) { try t.deleteSnapshot("snap") }
+        #expect(t["lock"] == "snapshot-delete")  // set_lock was already written, as in Proxmox
+        var r = base
+        #expect(throws: ConfigOperationError("snapshot 'nope' does not exist")) { try r.rollbackSnapshot("nope") }
+        #expect(r == base)
+    }
+
     @Test func locks() throws {
         var config = ContainerConfig()
         #expect(throws: ConfigOperationError("no lock found trying to remove any lock")) { try config.removeLock() }

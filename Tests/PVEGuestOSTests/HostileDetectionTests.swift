@@ -31,7 +31,8 @@ import Testing
         file("/etc/os-release", "ID=debian\n")
         mkfifo(root + "/etc/debian_version", 0o644)
         let report = try detect()
-        #expect(report.error == "file '/etc/debian_version' exists but open for reading failed - not a regular file (fifo)")
+        #expect(
+            report.error == "file '/etc/debian_version' exists but open for reading failed - not a regular file (fifo)")
     }
 
     @Test func fifoOsReleaseIsSkippedLikePerlsDashF() throws {
@@ -47,7 +48,8 @@ import Testing
         link("/etc/debian_version", "../../../host/debian_version")  // climbs out
         let report = try detect()
         #expect(report.detected?.type == .unmanaged)
-        #expect(report.warnings == ["/etc/os-release file not found and autodetection failed, falling back to 'unmanaged'"])
+        #expect(
+            report.warnings == ["/etc/os-release file not found and autodetection failed, falling back to 'unmanaged'"])
     }
 
     @Test func etcAsALinkToTheHost() throws {
@@ -55,11 +57,12 @@ import Testing
         link("/etc", dir + "/host")
         let report = try detect(.debian)
         #expect(report.detected?.type == .unmanaged)
-        #expect(report.warnings == [
-            "/etc/os-release file not found and autodetection failed, falling back to 'unmanaged'",
-            "WARNING: /etc not present in CT, is the rootfs mounted?",
-            "got unexpected ostype (unmanaged != debian)",
-        ])
+        #expect(
+            report.warnings == [
+                "/etc/os-release file not found and autodetection failed, falling back to 'unmanaged'",
+                "WARNING: /etc not present in CT, is the rootfs mounted?",
+                "got unexpected ostype (unmanaged != debian)",
+            ])
     }
 
     @Test func etcLinkLoop() throws {
@@ -82,9 +85,13 @@ import Testing
         file("/etc/os-release", "ID=arch\n")
         link("/bin/sh", "/dev/zero")
         let fs = try RootFS(path: root)
-        #expect(throws: DetectionError("open '/bin/sh' failed: No such file or directory", file: "/bin/sh",
-            underlying: FileError(code: .notFound, path: "/bin/sh", operation: "read", errno: ENOENT,
-                reason: "no such file or directory"))) {
+        #expect(
+            throws: DetectionError(
+                "open '/bin/sh' failed: No such file or directory", file: "/bin/sh",
+                underlying: FileError(
+                    code: .notFound, path: "/bin/sh", operation: "read", errno: ENOENT,
+                    reason: "no such file or directory"))
+        ) {
             _ = try OSDetector.architecture(in: fs)
         }
         mkdir(root + "/dev", 0o755)

@@ -17,8 +17,12 @@ import Testing
             }
         }
         func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
-        step("mkdir /etc") { () throws(FileError) in try fs.makeDirectory("/etc", mode: 0o755, owner: nil); return "ok" }
-        step("mkdir /etc again") { () throws(FileError) in try fs.makeDirectory("/etc", mode: 0o755, owner: nil); return "ok" }
+        step("mkdir /etc") { () throws(FileError) in
+            try fs.makeDirectory("/etc", mode: 0o755, owner: nil); return "ok"
+        }
+        step("mkdir /etc again") { () throws(FileError) in
+            try fs.makeDirectory("/etc", mode: 0o755, owner: nil); return "ok"
+        }
         step("write") { () throws(FileError) in
             try fs.write("/etc/hostname", Array("guest\n".utf8), options: WriteOptions(mode: 0o640)); return "ok"
         }
@@ -27,11 +31,14 @@ import Testing
             ("/etc/loop", "loop"), ("/etc/dirlink", "/etc"), ("/etc/dangling", "/nope"), ("/etc/deep", "/nope/x/y"),
             ("/etc/root", "/"),
         ] {
-            step("symlink \(link)") { () throws(FileError) in try fs.symlink(link, target: target); return "ok" }
+            step("symlink \(link)") { () throws(FileError) in
+                try fs.symlink(link, target: target); return "ok"
+            }
         }
         for path in [
             "/etc/hostname", "/etc/abs", "/etc/rel", "/etc/up", "/etc/loop", "/etc/dirlink/hostname",
-            "/etc/dirlink/dirlink/rel", "/etc/dangling", "/etc/deep", "/etc/hostname/x", "/etc", "/", "/../etc/hostname",
+            "/etc/dirlink/dirlink/rel", "/etc/dangling", "/etc/deep", "/etc/hostname/x", "/etc", "/",
+            "/../etc/hostname",
             "/etc/root/etc/up", "/nope/x",
         ] {
             step("read \(path)") { () throws(FileError) in text(try fs.read(path, limit: 100)) }
@@ -52,7 +59,9 @@ import Testing
         step("write over link") { () throws(FileError) in
             try fs.write("/etc/abs", Array("replaced\n".utf8), options: WriteOptions()); return "ok"
         }
-        step("after") { () throws(FileError) in text(try fs.read("/etc/hostname", limit: 100)) + text(try fs.read("/etc/abs", limit: 100)) }
+        step("after") { () throws(FileError) in
+            text(try fs.read("/etc/hostname", limit: 100)) + text(try fs.read("/etc/abs", limit: 100))
+        }
         step("mode kept") { () throws(FileError) in
             try fs.write("/etc/hostname", Array("again\n".utf8), options: WriteOptions(mode: 0o600))
             return String(try fs.info("/etc/hostname", followSymlinks: false)?.mode ?? 0, radix: 8)
@@ -61,12 +70,24 @@ import Testing
             try fs.changeMode("/etc/rel", to: 0o604)
             return String(try fs.info("/etc/hostname", followSymlinks: false)?.mode ?? 0, radix: 8)
         }
-        step("rename") { () throws(FileError) in try fs.rename("/etc/rel", to: "/etc/rel2"); return try fs.readLink("/etc/rel2") }
-        step("unlink link") { () throws(FileError) in try fs.unlink("/etc/rel2"); return "\(try fs.exists("/etc/rel2"))" }
-        step("unlink dir") { () throws(FileError) in try fs.unlink("/etc"); return "ok" }
-        step("unlink missing") { () throws(FileError) in try fs.unlink("/etc/missing"); return "ok" }
-        step("write into missing dir") { () throws(FileError) in try fs.write("/x/y", [], options: WriteOptions()); return "ok" }
-        step("write dir") { () throws(FileError) in try fs.write("/etc", [], options: WriteOptions()); return "ok" }
+        step("rename") { () throws(FileError) in
+            try fs.rename("/etc/rel", to: "/etc/rel2"); return try fs.readLink("/etc/rel2")
+        }
+        step("unlink link") { () throws(FileError) in
+            try fs.unlink("/etc/rel2"); return "\(try fs.exists("/etc/rel2"))"
+        }
+        step("unlink dir") { () throws(FileError) in
+            try fs.unlink("/etc"); return "ok"
+        }
+        step("unlink missing") { () throws(FileError) in
+            try fs.unlink("/etc/missing"); return "ok"
+        }
+        step("write into missing dir") { () throws(FileError) in
+            try fs.write("/x/y", [], options: WriteOptions()); return "ok"
+        }
+        step("write dir") { () throws(FileError) in
+            try fs.write("/etc", [], options: WriteOptions()); return "ok"
+        }
         step("final list") { () throws(FileError) in try fs.list("/etc").joined(separator: ",") }
         return log
     }

@@ -186,7 +186,9 @@ final class World {
         world.fifo("/etc/os-release")
         world.link("/etc/fifo-link", "os-release")
         let fs = try world.fs()
-        let error = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.read("/etc/os-release", limit: 100) }
+        let error = expectError(.notRegularFile) { () throws(FileError) in
+            _ = try fs.read("/etc/os-release", limit: 100)
+        }
         #expect(error?.description == "read '/etc/os-release': not a regular file (fifo)")
         _ = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.read("/etc/fifo-link", limit: 100) }
         _ = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.readPrefix("/etc/fifo-link", count: 4) }
@@ -231,43 +233,70 @@ final class World {
         #expect(try fs.readPrefix("/etc/big", count: 10) == Array(repeating: UInt8(ascii: "x"), count: 10))
     }
 
-    /// A guest swapping `/etc` between a directory and a link to the host while we read and write:
-    /// no result may ever contain host data and the host side must stay unchanged.
-    @Test func componentSwappedForASymlinkMidOperation() async throws {
-        let before = world.snapshotOutside()
+    /// A guest swapping `/etc` between a directory and a link to the host while we read and write
+    /// (on its own OS thread, so the test's own scheduling cannot starve it): no result may ever
+    /// contain host data and the host side must stay unchanged.
+    @Test func componentSwappedForASymlinkMidOperation() throws {
         TestFiles.write(world.outside + "/hostname", Array(World.secret.utf8))
-        let beforeWithDecoy = world.snapshotOutside()
-        let root = world.root
-        let outside = world.outside
-        let stop = Atomic<Bool>(false)
-        let swapper = Task.detached {
-            var swaps = 0
-            while !stop.load(ordering: .relaxed) {
-                Glibc.rename(root + "/etc", root + "/etc.real")
-                Glibc.symlink(outside, root + "/etc")
-                Glibc.unlink(root + "/etc")
-                Glibc.rename(root + "/etc.real", root + "/etc")
-                swaps += 1
-            }
-            return swaps
-        }
+        let before = world.snapshotOutside()
+        let swapper = Swapper(root: world.root, outside: world.outside)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(swapper).toOpaque()
+        let created = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            Unmanaged<Swapper>.fromOpaque(context).takeRetainedValue().run()
+            return nil
+        }, context)
+        try #require(created == 0)
+        while swapper.swaps.load(ordering: .relaxed) == 0 { sched_yield() }  // it is running
+
         let fs = try world.fs()
         var reads = 0
         var writes = 0
+        var lastError: FileError?
         for i in 0..<3000 {
-            if let bytes = try? fs.read("/etc/hostname", limit: 100) {
+            do {
+                let bytes = try fs.read("/etc/hostname", limit: 100)
                 #expect(bytes != Array(World.secret.utf8), "read host data")
                 reads += 1
+            } catch {
+                lastError = error
             }
-            if (try? fs.write("/etc/hostname", Array("guest \(i)\n".utf8), options: WriteOptions())) != nil {
+            if i % 25 == 0, (try? fs.write("/etc/hostname", Array("guest \(i)\n".utf8), options: WriteOptions())) != nil {
                 writes += 1
             }
         }
-        stop.store(true, ordering: .relaxed)
-        let swaps = await swapper.value
-        #expect(swaps > 0)
-        #expect(reads + writes > 0)
-        #expect(world.snapshotOutside() == beforeWithDecoy)
-        _ = before
+        swapper.stop.store(true, ordering: .relaxed)
+        pthread_join(thread, nil)
+        #expect(swapper.swaps.load(ordering: .relaxed) > 0)
+        #expect(reads + writes > 0, "last error: \(lastError.map { "\($0)" } ?? "none")")
+        #expect(world.snapshotOutside() == before)
+    }
+}
+
+/// Swaps `root/etc` for a symlink to `outside` and back until told to stop.
+final class Swapper: Sendable {
+    let root: String
+    let outside: String
+    let stop = Atomic<Bool>(false)
+    let swaps = Atomic<Int>(0)
+
+    init(root: String, outside: String) {
+        self.root = root
+        self.outside = outside
+    }
+
+    func run() {
+        // Each state is held for a few scheduler yields, so that both the real directory and
+        // the link to the host are seen by the other thread (no sleeps: yields only).
+        while !stop.load(ordering: .relaxed) {
+            Glibc.rename(root + "/etc", root + "/etc.real")
+            Glibc.symlink(outside, root + "/etc")
+            for _ in 0..<20 { sched_yield() }
+            Glibc.unlink(root + "/etc")
+            Glibc.rename(root + "/etc.real", root + "/etc")
+            swaps.add(1, ordering: .relaxed)
+            for _ in 0..<100 { sched_yield() }
+        }
     }
 }

@@ -31,9 +31,11 @@ final class TempRoot {
         try fs.write("/etc/new", Array("x".utf8), options: WriteOptions(mode: 0o600))
         #expect(try fs.info("/etc/new", followSymlinks: false)?.mode == 0o600)
         try fs.makeDirectory("/etc/sub", mode: 0o750, owner: nil)
-        #expect(try fs.info("/etc/sub", followSymlinks: false) == FileInfo(
-            kind: .directory, mode: 0o750, owner: FileOwner(uid: geteuid(), gid: getegid()),
-            size: try #require(try fs.info("/etc/sub", followSymlinks: false)).size))
+        #expect(
+            try fs.info("/etc/sub", followSymlinks: false)
+                == FileInfo(
+                    kind: .directory, mode: 0o750, owner: FileOwner(uid: geteuid(), gid: getegid()),
+                    size: try #require(try fs.info("/etc/sub", followSymlinks: false)).size))
         try fs.symlink("/etc/link", target: "hostname")
         #expect(try fs.readLink("/etc/link") == "hostname")
         #expect(try fs.read("/etc/link", limit: 100) == Array("new\n".utf8))

@@ -57,6 +57,8 @@ public final class FaultInjectingFileSystem<Base: GuestFileSystem>: GuestFileSys
     public func unlink(_ path: String) throws(FileError) { try base.unlink(path) }
     public func rename(_ from: String, to: String) throws(FileError) { try base.rename(from, to: to) }
     public func list(_ path: String) throws(FileError) -> [String] { try base.list(path) }
-    public func changeOwner(_ path: String, to owner: FileOwner) throws(FileError) { try base.changeOwner(path, to: owner) }
+    public func changeOwner(_ path: String, to owner: FileOwner) throws(FileError) {
+        try base.changeOwner(path, to: owner)
+    }
     public func changeMode(_ path: String, to mode: UInt32) throws(FileError) { try base.changeMode(path, to: mode) }
 }

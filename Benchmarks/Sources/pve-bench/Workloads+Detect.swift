@@ -39,7 +39,9 @@ let detectSuite = BenchmarkSuite(name: "detect") {
     if let oracle = getenv("ORACLE_DETECT").map({ String(cString: $0) }), access(oracle, X_OK) == 0 {
         let perl = spawnStatistics([oracle, root, "--arch", "amd64"], runs: 5)
         print("process Proxmox Perl (oracle-detect), 5 runs: \(perl)")
-        print("ratio Perl / ours: wall \(format(perl.medianWall / ours.medianWall))x, CPU \(format(perl.medianCPU / ours.medianCPU))x")
+        print(
+            "ratio Perl / ours: wall \(format(perl.medianWall / ours.medianWall))x, CPU \(format(perl.medianCPU / ours.medianCPU))x"
+        )
     }
 }
 

@@ -172,7 +172,7 @@ struct LineEditor {
         mainOld.remove("snapstate")
         mainNew.remove("snapstate")
         if let b = blockIndex(.main) { syncSection(b, from: mainOld, to: mainNew) }
-        if !old.pending.isEmpty && !target.pending.isEmpty, let b = blockIndex(.pending) {
+        if !target.pending.isEmpty, let b = blockIndex(.pending) {
             syncSection(b, from: old.pending, to: target.pending)
         }
         for (name, section) in target.snapshots {
@@ -181,7 +181,7 @@ struct LineEditor {
             }
         }
         // New sections.
-        if old.pending.isEmpty && !target.pending.isEmpty { addSection(.pending, target.pending) }
+        if !target.pending.isEmpty && blockIndex(.pending) == nil { addSection(.pending, target.pending) }
         for name in target.snapshotNames where old.snapshots[name] == nil {
             if let s = target.snapshots[name] { addSection(.snapshot(name), s) }
         }

@@ -44,6 +44,8 @@ public enum ConfigReader {
         }
         try result.get()
         if digest { state.config.digest = SHA1.hex(bytes) }
+        // A `digest: …` line in the main section overwrites the member, as in Proxmox.
+        if let member = state.config.main.rawValue("digest") { state.config.digest = member.utf8String }
         return ConfigReadResult(config: state.config, diagnostics: state.diagnostics)
     }
 
@@ -164,8 +166,8 @@ private struct ReaderState {
                 if section.environmentBytes == nil {
                     section.environmentBytes = value
                 } else {
-                    section.environmentBytes!.append(0)
-                    section.environmentBytes!.append(contentsOf: value)
+                    section.environmentBytes?.append(0)
+                    section.environmentBytes?.append(contentsOf: value)
                 }
                 return
             }
@@ -184,6 +186,11 @@ private struct ReaderState {
             descriptionBuffer.append(contentsOf: DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[v])))
         case .snapstate(let v):
             section.setRawValue(ByteText.bytes(b, v.lowerBound, v.upperBound), for: "snapstate")
+            if !ByteText.hasPrefix(b, start, end, "snapstate:") {
+                try report(.notice, line, 1, "line only sets 'snapstate' (Proxmox matches 'snapstate: \(ByteText.string(b, v.lowerBound, v.upperBound))' anywhere in a line)")
+            } else if case .main = target {
+                try report(.notice, line, 1, "'snapstate' in the main section is ignored")
+            }
         case .delete(let v):
             if inPending {
                 let existed = section.setRaw("delete", UnsafeBufferPointer(rebasing: b[v]))

@@ -27,7 +27,7 @@ public struct LXCEntry: Sendable, Hashable {
 public struct ConfigSection: Sendable, Hashable {
     /// Ordinary members sorted by key (byte order, as the writer emits them); values are ranges
     /// of `storage`, so reading a section allocates one buffer instead of one array per value.
-    private var entries: [(key: String, start: Int, end: Int)] = []
+    private var entries: [(key: String, prefix: UInt64, start: Int, end: Int)] = []
     private var storage: [UInt8] = []
     /// The `description` member as UTF-8 bytes (already decoded from `#` lines), if set.
     public var descriptionBytes: [UInt8]?
@@ -69,18 +69,42 @@ public struct ConfigSection: Sendable, Hashable {
     /// Number of ordinary members.
     public var count: Int { entries.count }
 
+    /// The first 8 bytes of a key, big-endian: comparing these orders most keys without
+    /// looking at the strings.
+    @inline(__always)
+    static func prefix(_ key: String) -> UInt64 {
+        var p: UInt64 = 0
+        var n = 0
+        for b in key.utf8 {
+            if n == 8 { break }
+            p = p << 8 | UInt64(b)
+            n += 1
+        }
+        return n == 8 ? p : p << UInt64(8 * (8 - n))
+    }
+
+    @inline(__always)
+    private static func compare(_ e: (key: String, prefix: UInt64, start: Int, end: Int), _ key: String, _ prefix: UInt64) -> Int {
+        if e.prefix != prefix { return e.prefix < prefix ? -1 : 1 }
+        return ByteText.compare(e.key, key)
+    }
+
     @inline(__always)
     private func index(of key: String) -> (found: Bool, at: Int) {
+        index(of: key, prefix: Self.prefix(key))
+    }
+
+    private func index(of key: String, prefix: UInt64) -> (found: Bool, at: Int) {
         // Files are usually sorted already: check the end first.
         guard let last = entries.last else { return (false, 0) }
-        let c = ByteText.compare(last.key, key)
+        let c = Self.compare(last, key, prefix)
         if c < 0 { return (false, entries.count) }
         if c == 0 { return (true, entries.count - 1) }
         var lo = 0
         var hi = entries.count - 1
         while lo < hi {
             let mid = (lo + hi) >> 1
-            let c = ByteText.compare(entries[mid].key, key)
+            let c = Self.compare(entries[mid], key, prefix)
             if c == 0 { return (true, mid) }
             if c < 0 { lo = mid + 1 } else { hi = mid }
         }
@@ -115,14 +139,15 @@ public struct ConfigSection: Sendable, Hashable {
         if storage.count > 4096 && storage.count > 4 * liveBytes { compact() }
         let start = storage.count
         storage.append(contentsOf: value)
-        let (found, i) = index(of: key)
+        let prefix = Self.prefix(key)
+        let (found, i) = index(of: key, prefix: prefix)
         if found {
             entries[i].start = start
             entries[i].end = storage.count
         } else if i == entries.count {
-            entries.append((key, start, storage.count))
+            entries.append((key, prefix, start, storage.count))
         } else {
-            entries.insert((key, start, storage.count), at: i)
+            entries.insert((key, prefix, start, storage.count), at: i)
         }
         return found
     }

@@ -56,13 +56,15 @@ public enum ConfigWriter {
 
     /// Members the section generator never prints as `key: value`.
     private static func isSkipped(_ key: String) -> Bool {
-        switch key.utf8.count {
-        case 3: return key == "env" || key == "lxc"
-        case 6: return key == "digest"
-        case 7: return key == "pending"
-        case 8: return key == "snapname"
-        case 9: return key == "snapshots"
-        case 11: return key == "description"
+        let u = key.utf8
+        guard let first = u.first else { return false }
+        switch (u.count, first) {
+        case (3, UInt8(ascii: "e")), (3, UInt8(ascii: "l")): return key == "env" || key == "lxc"
+        case (6, UInt8(ascii: "d")): return key == "digest"
+        case (7, UInt8(ascii: "p")): return key == "pending"
+        case (8, UInt8(ascii: "s")): return key == "snapname"
+        case (9, UInt8(ascii: "s")): return key == "snapshots"
+        case (11, UInt8(ascii: "d")): return key == "description"
         default: return false
         }
     }
@@ -143,12 +145,31 @@ public enum ConfigWriter {
     /// Drops main-section members starting with `unused` whose value is a volume ID still used by
     /// `rootfs`/`mpN` (Proxmox: the `get_vm_volumes` clean-up in `write_pct_config`).
     static func removeUnusedStillInUse(_ s: inout ConfigSection) {
-        var hasUnused = false
-        s.forEachRaw { key, _ in if !hasUnused && key.hasPrefix("unused") { hasUnused = true } }
-        guard hasUnused else { return }
+        var unused: [(key: String, value: [UInt8])] = []
+        var volumeValues: [ArraySlice<UInt8>] = []
+        s.forEachRaw { key, value in
+            if key.hasPrefix("unused") {
+                unused.append((key, Array(value)))
+            } else if ConfigSchema.isVolumeKey(key) {
+                volumeValues.append(value)
+            }
+        }
+        guard !unused.isEmpty, !volumeValues.isEmpty else { return }
+        // Cheap filter before parsing mount points: a used volume ID occurs in some volume value.
+        let candidates = unused.filter { u in !u.value.isEmpty && volumeValues.contains { contains($0, u.value) } }
+        guard !candidates.isEmpty else { return }
         let used = Set(VolumeInfo.usedVolumeIDs(s))
-        guard !used.isEmpty else { return }
-        let doomed = s.rawMembers.filter { $0.key.hasPrefix("unused") && used.contains($0.value) }.map(\.key)
-        for key in doomed { s.setRawValue(nil, for: key) }
+        for u in candidates where used.contains(u.value) { s.setRawValue(nil, for: u.key) }
+    }
+
+    private static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
+        var i = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while i <= last {
+            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 }

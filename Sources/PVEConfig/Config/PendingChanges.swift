@@ -154,17 +154,20 @@ extension ContainerConfig {
     }
 
     /// Applies all pending changes to the main section as for a stopped container
-    /// (Proxmox: `vmconfig_apply_pending`): queued deletions first (a deleted volume mount point
-    /// becomes `unusedN` unless still referenced), then `cleanup_pending`, then the queued values
-    /// (a replaced volume mount point's old volume becomes `unusedN` unless still referenced).
+    /// (Proxmox: `vmconfig_apply_pending`): queued deletions first (a deleted volume mount point's
+    /// volume becomes `unusedN`), then `cleanup_pending`, then the queued values
+    /// (a replaced volume mount point's old volume becomes `unusedN`; the writer drops it again
+    /// while a mount point still uses it).
     /// Storage work (freeing `unusedN` volumes, allocating new ones) and the re-printing of `netN`
     /// with a generated MAC address are left to the caller.
     public mutating func applyPending() throws(ConfigOperationError) {
         for deletion in pendingDeletions {
             let key = deletion.key
+            // Proxmox asks `is_volume_in_use` with the raw mount point string instead of the volume
+            // ID, which never matches: the volume is always listed (the writer drops entries that
+            // `rootfs`/`mpN` still use).
             if ConfigSchema.isVolumeKey(key), key != "rootfs", let v = main.rawValue(key),
-                let vol = VolumeInfo.volume(key: key, value: v), VolumeInfo.isStorageVolume(vol),
-                !isVolumeInUse(vol, excluding: key)
+                let vol = VolumeInfo.volume(key: key, value: v), VolumeInfo.isStorageVolume(vol)
             {
                 try main.addUnusedVolume(vol.utf8String)
             }
@@ -173,13 +176,13 @@ extension ContainerConfig {
         }
         cleanupPending()
         for (key, value) in pending.rawMembers where key != "delete" {
-            if ConfigSchema.isVolumeKey(key), let old = main.rawValue(key), old != value,
-                let oldVol = VolumeInfo.volume(key: key, value: old), VolumeInfo.isStorageVolume(oldVol),
-                VolumeInfo.volume(key: key, value: value) != oldVol
+            if key != "rootfs", ConfigSchema.isVolumeKey(key), let old = main.rawValue(key),
+                let oldVol = VolumeInfo.volume(key: key, value: old), VolumeInfo.isStorageVolume(oldVol)
             {
+                // `apply_pending_mountpoint`: the old volume is listed as unused (same in-use quirk).
                 main.setRawValue(value, for: key)
                 pending.remove(key)
-                if !isVolumeInUse(oldVol, excluding: nil) { try main.addUnusedVolume(oldVol.utf8String) }
+                try main.addUnusedVolume(oldVol.utf8String)
                 continue
             }
             main.setRawValue(value, for: key)
@@ -197,16 +200,6 @@ extension ContainerConfig {
             main.lxc = pending.lxc
             pending.lxc = []
         }
-    }
-
-    /// Whether a storage volume is referenced by a mount point of the main section (other than
-    /// `excluding`), of a snapshot or of the pending section (Proxmox: `is_volume_in_use`).
-    func isVolumeInUse(_ volume: [UInt8], excluding: String?) -> Bool {
-        func uses(_ s: ConfigSection, skip: String?) -> Bool {
-            VolumeInfo.volumes(of: s).contains { $0.key != skip && $0.isStorage && Array($0.volume.utf8) == volume }
-        }
-        if uses(main, skip: excluding) || uses(pending, skip: nil) { return true }
-        return snapshots.values.contains { uses($0, skip: nil) }
     }
 
     /// The config with pending changes taken in (Proxmox: `load_current_config` without
@@ -236,7 +229,8 @@ extension ContainerConfig {
     /// Sets a key the way `pct set` does on a stopped container (Proxmox: `update_pct_config`
     /// followed by `vmconfig_apply_pending` for that key): validated, `unprivileged` is read-only,
     /// volume keys need `protection` off; a queued pending value or deletion of the key is consumed.
-    /// A replaced volume mount point's old volume becomes `unusedN` unless still referenced.
+    /// A replaced volume mount point's old volume becomes `unusedN` (dropped again by the writer
+    /// while still mounted).
     public mutating func setApplying(_ key: String, to value: String, vmid: String = "100") throws(ConfigEditError) {
         if key == "unprivileged" { throw ConfigEditError(key: key, message: "unable to modify read-only option: 'unprivileged'") }
         if ConfigSchema.isVolumeKey(key) {
@@ -250,9 +244,8 @@ extension ContainerConfig {
         let old = c.main.rawValue(key)
         try c.set(key, to: Self.apiNormalized(key, value), in: .main)
         c.revertPending(key)
-        if ConfigSchema.isVolumeKey(key), let old, let oldVol = VolumeInfo.volume(key: key, value: old),
-            VolumeInfo.isStorageVolume(oldVol), let new = c.main.rawValue(key),
-            VolumeInfo.volume(key: key, value: new) != oldVol, !c.isVolumeInUse(oldVol, excluding: nil)
+        if key != "rootfs", ConfigSchema.isVolumeKey(key), let old, let oldVol = VolumeInfo.volume(key: key, value: old),
+            VolumeInfo.isStorageVolume(oldVol)
         {
             do throws(ConfigOperationError) {
                 try c.main.addUnusedVolume(oldVol.utf8String)
@@ -265,7 +258,7 @@ extension ContainerConfig {
 
     /// Deletes a key the way `pct set --delete` does on a stopped container: returns Proxmox's
     /// warning when the key is not set; refuses required and read-only keys and protected volumes;
-    /// a deleted volume mount point's volume becomes `unusedN` unless still referenced.
+    /// a deleted volume mount point's volume becomes `unusedN`.
     @discardableResult
     public mutating func deleteApplying(_ key: String, vmid: String = "100") throws(ConfigEditError) -> String? {
         var c = self
@@ -276,8 +269,7 @@ extension ContainerConfig {
         }
         if let warning = try c.queuePendingDeletion(key, vmid: vmid) { return warning }
         if ConfigSchema.isVolumeKey(key), key != "rootfs", let v = c.main.rawValue(key),
-            let vol = VolumeInfo.volume(key: key, value: v), VolumeInfo.isStorageVolume(vol),
-            !c.isVolumeInUse(vol, excluding: key)
+            let vol = VolumeInfo.volume(key: key, value: v), VolumeInfo.isStorageVolume(vol)
         {
             do throws(ConfigOperationError) {
                 try c.main.addUnusedVolume(vol.utf8String)

@@ -1,6 +1,8 @@
 /// A property-string format: the keys a value may have and how each is checked
 /// (Proxmox: a `format` hash as passed to `PVE::JSONSchema::parse_property_string`).
-package final class PropertySchema: Sendable {
+/// Immutable after `init`; the unsafe buffers are owned by the instance and freed in `deinit`,
+/// which is why the `Sendable` conformance is unchecked.
+package final class PropertySchema: @unchecked Sendable {
     /// JSON-schema `type` of a key.
     package enum ValueType: Sendable {
         case string, boolean, integer, number
@@ -156,27 +158,39 @@ package final class PropertySchema: Sendable {
     /// Index of the `default_key`, if any.
     package let defaultKey: Int?
     /// `keys[i]`'s rules.
-    private let rules: [Rule]
+    private let rules: UnsafeMutableBufferPointer<Rule>
     /// All key names back to back; `nameEnds[i]` is the end of `keys[i]`'s name.
-    private let nameBytes: [UInt8]
-    private let nameEnds: [Int]
+    private let nameBytes: UnsafeMutableBufferPointer<UInt8>
+    private let nameEnds: UnsafeMutableBufferPointer<Int>
 
     package init(_ keys: [Key], defaultKey: String? = nil) {
         let sorted = keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         self.keys = sorted
         self.defaultKey = defaultKey.flatMap { name in sorted.firstIndex { $0.name == name } }
-        self.rules = sorted.map {
+        let rules = sorted.map {
             Rule(
                 type: $0.type, optional: $0.optional, format: $0.format, pattern: $0.pattern, minimum: $0.minimum,
                 maximum: $0.maximum, minLength: $0.minLength, maxLength: $0.maxLength,
                 hasEnumeration: $0.enumeration != nil)
         }
-        self.nameBytes = sorted.flatMap(\.bytes)
+        self.rules = .allocate(capacity: rules.count)
+        _ = self.rules.initialize(from: rules)
+        let names = sorted.flatMap(\.bytes)
+        self.nameBytes = .allocate(capacity: names.count)
+        _ = self.nameBytes.initialize(from: names)
         var end = 0
-        self.nameEnds = sorted.map {
+        let ends = sorted.map {
             end += $0.bytes.count
             return end
         }
+        self.nameEnds = .allocate(capacity: ends.count)
+        _ = self.nameEnds.initialize(from: ends)
+    }
+
+    deinit {
+        rules.deallocate()
+        nameBytes.deallocate()
+        nameEnds.deallocate()
     }
 
     /// Index of the key named `name` (a programming error if absent: returns 0).
@@ -187,23 +201,19 @@ package final class PropertySchema: Sendable {
     /// Index of the key spelled by `s`, or nil for a key the schema does not define.
     @inline(__always)
     package func index(of s: UnsafeBufferPointer<UInt8>) -> Int? {
-        nameBytes.withUnsafeBufferPointer { names in
-            nameEnds.withUnsafeBufferPointer { ends in
-                var start = 0
-                for i in 0..<ends.count {
-                    let end = ends[i]
-                    defer { start = end }
-                    guard end - start == s.count else { continue }
-                    var equal = true
-                    for j in 0..<s.count where names[start + j] != s[j] {
-                        equal = false
-                        break
-                    }
-                    if equal { return i }
-                }
-                return nil
+        var start = 0
+        for i in 0..<nameEnds.count {
+            let end = nameEnds[i]
+            defer { start = end }
+            guard end - start == s.count else { continue }
+            var equal = true
+            for j in 0..<s.count where nameBytes[start + j] != s[j] {
+                equal = false
+                break
             }
+            if equal { return i }
         }
+        return nil
     }
 
     /// A key's value in the input: its byte range and where its key started.
@@ -276,18 +286,17 @@ package final class PropertySchema: Sendable {
             }
         }
         var errors: [PropertyStringError.Entry] = []
-        rules.withUnsafeBufferPointer { rules in
-            for index in 0..<rules.count {
-                guard let slot = parsed.slots[index] else {
-                    if !rules[index].optional {
-                        errors.append(.init(key: keys[index].name, message: SchemaMessage.missing, offset: s.count))
-                    }
-                    continue
+        for index in 0..<rules.count {
+            guard let slot = parsed.slots[index] else {
+                if !rules[index].optional {
+                    errors.append(.init(key: keys[index].name, message: SchemaMessage.missing, offset: s.count))
                 }
-                let value = UnsafeBufferPointer(rebasing: s[slot.value])
-                if let message = Self.check(value, rules[index], enumeration: { keys[index].enumeration }) {
-                    errors.append(.init(key: keys[index].name, message: message, offset: slot.value.lowerBound))
-                }
+                continue
+            }
+            let value = UnsafeBufferPointer(rebasing: s[slot.value])
+            let allowed = rules[index].hasEnumeration ? keys[index].enumeration : nil
+            if let message = Self.check(value, rules[index], enumeration: allowed) {
+                errors.append(.init(key: keys[index].name, message: message, offset: slot.value.lowerBound))
             }
         }
         for unknown in parsed.unknown {
@@ -303,7 +312,7 @@ package final class PropertySchema: Sendable {
     /// `check_prop` for one present value, stopping at the first failure: type, format, pattern,
     /// maxLength, minLength, maximum and minimum (only if the value looks numeric), enum.
     package static func check(
-        _ value: UnsafeBufferPointer<UInt8>, _ key: Rule, enumeration: () -> [String]?
+        _ value: UnsafeBufferPointer<UInt8>, _ key: Rule, enumeration: [String]?
     ) -> String? {
         switch key.type {
         case .string: break
@@ -329,7 +338,7 @@ package final class PropertySchema: Sendable {
             if let maximum = key.maximum, number > Double(maximum) { return SchemaMessage.maximum(maximum) }
             if let minimum = key.minimum, number < Double(minimum) { return SchemaMessage.minimum(minimum) }
         }
-        if key.hasEnumeration, let allowed = enumeration() {
+        if let allowed = enumeration {
             let text = Bytes.string(value)
             if !allowed.contains(text) { return SchemaMessage.enumeration(text, allowed) }
         }

@@ -85,10 +85,16 @@ public struct Features: Sendable, Hashable {
         self.nesting = nesting
     }
 
-    /// Parses and validates a `features` value (Proxmox: `parse_property_string($features_desc, …)`).
+    /// Parses and validates a `features` value (Proxmox: `PVE::LXC::Config::parse_features`):
+    /// like the schema parse, except that `"0"` (false in Perl, like `""`) yields no features.
+    /// ``ConfigValueFormat/check(_:as:)`` with `.features` is the stricter config-line check.
     ///
     /// - Throws: ``PropertyStringError``.
     public init(parsing text: String) throws(PropertyStringError) {
+        if text == "0" {
+            self.init()
+            return
+        }
         self = try Bytes.withBytes(text) { (s) throws(PropertyStringError) -> Features in
             let schema = LXCSchemas.features
             return try schema.parse(s) { p in

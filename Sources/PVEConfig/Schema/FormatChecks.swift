@@ -166,9 +166,13 @@ package enum FormatCheck {
         return isStorageID(raw) ? nil : "storage ID '" + Bytes.string(raw) + "' contains illegal characters"
     }
 
-    /// `m/^[a-z][a-z0-9\-_.]*[a-z0-9]$/i`.
+    /// `m/^[a-z][a-z0-9\-_.]*[a-z0-9]$/i` (a final newline is allowed, as Perl's `$` allows it).
     package static func isStorageID(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
-        let s = Bytes.dollarTrimmed(raw)
+        isStorageIDText(Bytes.dollarTrimmed(raw))
+    }
+
+    /// `[a-z][a-z0-9\-_.]*[a-z0-9]` (case-insensitive) matching all of `s`.
+    package static func isStorageIDText(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         guard s.count >= 2, let first = s.first, let last = s.last, ASCII.isLetter(first),
             ASCII.isAlphanumeric(last)
         else { return false }

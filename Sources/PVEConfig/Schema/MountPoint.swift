@@ -76,10 +76,11 @@ public struct MountPoint: Sendable, Hashable {
         self.size = size
     }
 
-    /// Parses and validates a `rootfs` or `mpN` value (Proxmox: `parse_volume`).
+    /// Parses and validates a `rootfs` or `mpN` value (Proxmox: `parse_volume`); `kind` defaults
+    /// to `mpN`.
     ///
     /// - Throws: ``PropertyStringError`` with Proxmox's messages.
-    public init(parsing text: String, kind: Kind) throws(PropertyStringError) {
+    public init(parsing text: String, kind: Kind = .mountPoint) throws(PropertyStringError) {
         self = try Bytes.withBytes(text) { (s) throws(PropertyStringError) -> MountPoint in
             try MountPoint(bytes: s, kind: kind)
         }

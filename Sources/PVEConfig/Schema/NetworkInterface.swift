@@ -113,14 +113,10 @@ public struct NetworkInterface: Sendable, Hashable {
         type = p.string(NetworkInterface.k.type, s)
     }
 
-    /// Key indices in `LXCSchemas.network`, resolved once.
-    private enum k {
-        static let schema = LXCSchemas.network
-        static func at(_ name: String) -> Int { schema.index(named: name) }
-        static let bridge = at("bridge"), firewall = at("firewall"), gw = at("gw"), gw6 = at("gw6")
-        static let hostManaged = at("host-managed"), hwaddr = at("hwaddr"), ip = at("ip"), ip6 = at("ip6")
-        static let linkDown = at("link_down"), mtu = at("mtu"), name = at("name"), rate = at("rate")
-        static let tag = at("tag"), trunks = at("trunks"), type = at("type")
+    /// Key indices in `LXCSchemas.network` (its keys in byte order; checked by a unit test).
+    package enum k {
+        static let bridge = 0, firewall = 1, gw = 2, gw6 = 3, hostManaged = 4, hwaddr = 5, ip = 6, ip6 = 7
+        static let linkDown = 8, mtu = 9, name = 10, rate = 11, tag = 12, trunks = 13, type = 14
     }
 
     /// The canonical text Proxmox stores (Proxmox: `print_lxc_network`): `name` first, then the

@@ -37,7 +37,7 @@ public struct VolumeID: Sendable, Hashable, CustomStringConvertible {
     package static func split(_ s: UnsafeBufferPointer<UInt8>) -> (storage: Range<Int>, name: Range<Int>)? {
         // `[a-z][a-z0-9\-_.]*[a-z0-9]` cannot contain ':', so the first ':' ends the storage.
         guard let colon = s.firstIndex(of: ASCII.colon), colon >= 2 else { return nil }
-        guard FormatCheck.isStorageID(UnsafeBufferPointer(rebasing: s[..<colon])) else { return nil }
+        guard FormatCheck.isStorageIDText(UnsafeBufferPointer(rebasing: s[..<colon])) else { return nil }
         // `(.+)$`: at least one non-newline byte, newline allowed only as the very last byte.
         let name = Bytes.dollarTrimmed(UnsafeBufferPointer(rebasing: s[(colon + 1)...]))
         guard !name.isEmpty, !name.contains(ASCII.newline) else { return nil }

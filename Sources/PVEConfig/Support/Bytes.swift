@@ -67,10 +67,7 @@ package enum Bytes {
         _ string: String, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R
     ) throws(E) -> R {
         var copy = string
-        var result: Result<R, E>? = nil
-        copy.withUTF8 { buf in result = Result { () throws(E) -> R in try body(buf) } }
-        // `withUTF8` always runs its closure exactly once.
-        return try result.unsafelyUnwrapped.get()
+        return try copy.withUTF8 { buf in Result { () throws(E) -> R in try body(buf) } }.get()
     }
 }
 

@@ -95,7 +95,8 @@ enum Syscalls {
         withCName(name) { p in retryingInterrupts { Glibc.fchmodat(dir, p, mode, flags) } }.map { _ in () }
     }
 
-    static func fchownat(_ dir: CInt, _ name: String, _ uid: uid_t, _ gid: gid_t, _ flags: CInt) -> Result<Void, Errno> {
+    static func fchownat(_ dir: CInt, _ name: String, _ uid: uid_t, _ gid: gid_t, _ flags: CInt) -> Result<Void, Errno>
+    {
         withCName(name) { p in retryingInterrupts { Glibc.fchownat(dir, p, uid, gid, flags) } }.map { _ in () }
     }
 
@@ -143,6 +144,12 @@ enum Syscalls {
             if name != "." && name != ".." { names.append(name) }
         }
         return .success(names)
+    }
+
+    /// `strerror` (glibc returns static text for every known errno; thread-safe since 2.32).
+    static func errorText(_ code: Int32) -> String {
+        guard let text = Glibc.strerror(code) else { return "Unknown error \(code)" }
+        return String(cString: text)
     }
 
     static var effectiveOwner: (uid: uid_t, gid: gid_t) { (Glibc.geteuid(), Glibc.getegid()) }

@@ -213,7 +213,9 @@ extension RootFS {
         switch Syscalls.openat(dir.raw, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) {
         case .success(let raw):
             let fd = Descriptor(raw)
-            if case .failure(let e) = Syscalls.fchmod(fd.raw, bits) { throw FileError(e, path: path, operation: "chmod") }
+            if case .failure(let e) = Syscalls.fchmod(fd.raw, bits) {
+                throw FileError(e, path: path, operation: "chmod")
+            }
             return ()
         case .failure(.tooManySymbolicLinks): return nil
         case .failure(let e): throw FileError(e, path: path, operation: "chmod")

@@ -85,7 +85,8 @@ public struct RootFS: GuestFileSystem {
             let isLast = pending.isEmpty
             if isLast && !followLast { return Location(dir: dir, name: component) }
             if !isLast {
-                switch Syscalls.openat(dir.raw, component, O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK) {
+                switch Syscalls.openat(dir.raw, component, O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK)
+                {
                 case .success(let fd):
                     stack.append(Descriptor(fd))
                     continue
@@ -215,7 +216,9 @@ public struct RootFS: GuestFileSystem {
             let want = failPastLimit ? chunk.count : Swift.min(chunk.count, limit - out.count)
             if want == 0 { break }
             let n: Int
-            switch chunk.withUnsafeMutableBytes({ Syscalls.read(fd.raw, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }) {
+            switch chunk.withUnsafeMutableBytes({
+                Syscalls.read(fd.raw, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+            }) {
             case .success(let count): n = count
             case .failure(let e): throw FileError(e, path: path, operation: "read")
             }

@@ -75,9 +75,12 @@ enum ConfigFileIO {
         var st = stat()
         if stat(path, &st) == 0 { mode = st.st_mode & 0o7777 }
         var template = Array((dir + "/.pve-guestsetup.XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
         guard fd >= 0 else { throw Failure(description: "unable to create temporary file in '\(dir)' - \(errnoText(errno))") }
-        let tmp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var ok = false
         defer {
             if !ok { unlink(tmp) }

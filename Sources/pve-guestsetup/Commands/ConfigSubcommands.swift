@@ -127,6 +127,11 @@ enum ConfigSetCommand: CLICommand {
         } catch {
             throw CommandFailure(error.message)
         }
+        do {
+            _ = try ConfigWriter.write(config)
+        } catch {
+            throw CommandFailure(error.message)
+        }
         document.update(to: config)
         if document.bytes != bytes { try ConfigCommand.replace(path, with: document.bytes) }
         return 0
@@ -188,12 +193,12 @@ enum ConfigSnapshotCommand: CLICommand {
     static let spec = CommandSpec(
         name: "config snapshot",
         abstract: "Prepare, commit, create, delete or roll back a snapshot in place.",
-        usage: "config snapshot <operation> <file> <name> [--description <text>] [--snaptime <epoch>] [--force] [--vmid <vmid>]",
+        usage: "config snapshot <operation> <file> <name> [--description <text>] [--snaptime <epoch>] [--force] [--canonical] [--vmid <vmid>]",
         discussion: """
             Operations: prepare, commit, create (= prepare + commit), delete, rollback. Storage is not
-            touched: the config is transformed as Proxmox transforms it and written back atomically
-            in Proxmox's canonical form. On failure prints Proxmox's message, exits 1 and leaves the
-            file untouched.
+            touched: the config is transformed as Proxmox transforms it and written back atomically,
+            editing only the affected lines (--canonical: Proxmox's canonical form). On failure
+            prints Proxmox's message, exits 1 and leaves the file untouched.
             """,
         arguments: [
             ("operation", "prepare, commit, create, delete or rollback."),
@@ -204,6 +209,7 @@ enum ConfigSnapshotCommand: CLICommand {
             .value("--description", valueName: "text", help: "Description of a new snapshot (prepare, create)."),
             .value("--snaptime", valueName: "epoch", help: "Creation time of a new snapshot (default: now)."),
             .flag("--force", help: "Delete even if storage snapshots cannot be removed (delete)."),
+            .flag("--canonical", help: "Write Proxmox's canonical form instead of editing only the affected lines."),
             ConfigCommand.vmidOption,
         ]
     )
@@ -243,11 +249,21 @@ enum ConfigSnapshotCommand: CLICommand {
         for w in outcome.warnings { console.err("warning: \(w)\n") }
         let bytes: [UInt8]
         do {
-            bytes = try ConfigWriter.write(config)
-        } catch {
+            // Proxmox's writer must accept the result; its output is what --canonical writes.
+            let canonical = try ConfigWriter.write(config)
+            if parsed.flag("--canonical") {
+                bytes = canonical
+            } else {
+                var document = try ConfigDocument(bytes: loaded.bytes, file: path, vmid: vmid, isKnownZone: ConfigFileIO.hostTimeZones)
+                document.update(to: config)
+                bytes = document.bytes
+            }
+        } catch let error as ConfigWriteError {
             throw CommandFailure(error.message)
+        } catch {
+            throw CommandFailure("\(error)")
         }
-        try ConfigCommand.replace(path, with: bytes)
+        if bytes != loaded.bytes { try ConfigCommand.replace(path, with: bytes) }
         return 0
     }
 }

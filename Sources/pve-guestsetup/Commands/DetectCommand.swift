@@ -18,8 +18,12 @@ enum DetectCommand: CLICommand {
             """,
         arguments: [("rootfs", "The container's root file system (a host directory).")],
         options: [
-            .value("--ostype", valueName: "type", help: "The configured 'ostype' of the container (compared with the detected one)."),
-            .flag("--json", help: "Print the full detection report (evidence, os-release, warnings, architecture) as JSON."),
+            .value(
+                "--ostype", valueName: "type",
+                help: "The configured 'ostype' of the container (compared with the detected one)."),
+            .flag(
+                "--json",
+                help: "Print the full detection report (evidence, os-release, warnings, architecture) as JSON."),
         ]
     )
 

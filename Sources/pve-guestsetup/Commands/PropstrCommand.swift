@@ -8,7 +8,7 @@ enum PropstrCommand: CLICommand {
     static let spec = CommandSpec(
         name: "propstr",
         abstract: "Parse, validate and canonicalise a Proxmox property string.",
-        usage: "propstr <kind> <value> [--json] [--mac-prefix <prefix>] [--schema-only]",
+        usage: "propstr <kind> [--] <value> [--json] [--mac-prefix <prefix>] [--schema-only]",
         discussion: """
             Prints the value as Proxmox would store it: the default key bare, then required keys, then
             the rest in byte order; booleans as 0/1; sizes as Proxmox prints them. For 'net', Proxmox's
@@ -29,7 +29,10 @@ enum PropstrCommand: CLICommand {
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
-        let positionals = try parsed.requirePositionals(["kind", "value"])
+        // A value starting with '-' can follow a '--' terminator.
+        var arguments = parsed
+        arguments.positionals += parsed.afterTerminator ?? []
+        let positionals = try arguments.requirePositionals(["kind", "value"])
         let (kind, value) = (positionals[0], positionals[1])
         guard kinds.contains(kind) else {
             throw UsageError("The value '\(kind)' is invalid for '<kind>' (one of: \(kinds.joined(separator: ", ")))")
