@@ -100,12 +100,12 @@ public enum UnifiedDiff {
                 ops.append(.same(i, j))
                 i += 1
                 j += 1
-            } else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] {
-                ops.append(.ins(j))
-                j += 1
-            } else {
+            } else if i < n, j == m || lcs[i + 1][j] >= lcs[i][j + 1] {
                 ops.append(.del(i))
                 i += 1
+            } else {
+                ops.append(.ins(j))
+                j += 1
             }
         }
         return ops

@@ -72,8 +72,14 @@ public struct GuestSetupConfig: Sendable, Equatable {
 public struct NetworkSettings: Sendable, Hashable {
     /// All `key=value` fields.
     public var fields: [String: String]
+    /// Proxmox's `parse_lxc_network` error for an invalid value (e.g. `format error\nip: ...`);
+    /// setup steps that parse the interface fail with it.
+    public var formatError: String?
 
-    public init(fields: [String: String]) { self.fields = fields }
+    public init(fields: [String: String], formatError: String? = nil) {
+        self.fields = fields
+        self.formatError = formatError
+    }
 
     public var name: String? { fields["name"] }
     public var ip: String? { fields["ip"] }

@@ -51,7 +51,9 @@ public enum IfupdownNetwork {
     static func interfaces(_ networks: [Int: NetworkSettings]) throws(SetupError) -> [String: Interface] {
         var result: [String: Interface] = [:]
         for key in networks.keys.sorted() {
-            guard let d = networks[key], let name = BaseSetup.nonEmpty(d.name) else { continue }
+            guard let d = networks[key] else { continue }
+            if let error = d.formatError { throw SetupError(error) }
+            guard let name = BaseSetup.nonEmpty(d.name) else { continue }
             var net = Interface()
             var cidr: String?
             if let ip = d.ip {

@@ -106,6 +106,7 @@ extension BaseSetup {
     /// `setup_systemd_networkd`: one `/etc/systemd/network/<name>.network` per interface.
     public static func setupSystemdNetworkd(_ ctx: inout SetupContext) throws(SetupError) {
         for (_, d) in ctx.config.sortedNetworks {
+            if let error = d.formatError { throw SetupError(error) }
             guard let name = nonEmpty(d.name) else { continue }
             var data = "[Match]\nName = \(name)\n\n[Network]\nDescription = Interface \(name) autoconfigured by PVE\n"
             var routes = ""

@@ -1,4 +1,5 @@
 import Glibc
+import PVEConfig
 import PVEGuestOS
 import PVEGuestSetup
 import PVERuntime
@@ -56,7 +57,13 @@ enum ApplyCommand: CLICommand {
         }
         let config: GuestSetupConfig
         do {
-            config = try GuestSetupConfig(parsing: String(decoding: configBytes, as: UTF8.self))
+            let read = try ConfigReader.read(
+                configBytes, file: configPath, vmid: ConfigReader.vmid(fromPath: configPath) ?? "100", mode: .lenient,
+                digest: false)
+            for d in read.diagnostics where d.kind == .warning || d.kind == .error {
+                console.err(d.message.hasSuffix("\n") ? d.message : d.message + "\n")
+            }
+            config = GuestSetupConfig(read.config)
         } catch {
             throw CommandFailure("apply: \(configPath): \(error.message)")
         }
