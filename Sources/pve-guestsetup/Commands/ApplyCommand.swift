@@ -26,7 +26,7 @@ enum ApplyCommand: CLICommand {
             .repeated("--ssh-key", valueName: "line", help: "An authorized key for root (post-create; repeatable)."),
             .value("--host-resolv-conf", valueName: "file", help: "The host's resolv.conf (default /etc/resolv.conf)."),
             .value("--host-timezone", valueName: "zone", help: "The host's time zone (default: the host's)."),
-            .value("--seed", valueName: "n", help: "Seed for the crontab minutes (Perl srand)."),
+            .value("--seed", valueName: "n", help: "Reproducible run: crontab minutes from Perl's srand(n), all-zero connection UUIDs (Proxmox's test mode)."),
             .flag("--dry-run", help: "Write nothing; print a unified diff of what would change."),
             .flag("--json", help: "Print a JSON report of every file touched and why."),
         ]
@@ -102,10 +102,18 @@ enum ApplyCommand: CLICommand {
 
         let result: (context: SetupContext, changes: [OverlayFileSystem.Change])
         do {
-            result = try GuestSetup.apply(
-                hook, os: os, on: fs, config: config, host: host, now: HostFacts.now(), seed: seed,
-                processOwner: FileOwner(uid: getuid(), gid: getgid()), rootPassword: parsed.value("--root-password"),
-                sshKeys: keys.isEmpty ? nil : keys.joined(separator: "\n"), sshKeyGenerator: SSHKeygen(runner: SpawnRunner()), dryRun: dryRun)
+            // Proxmox writes a fresh random UUID into every new ifcfg/nmconnection file; only a seeded
+            // (reproducible) run uses the all-zero UUIDs of Proxmox's test mode.
+            let uuids: ConnectionUUID.Source = parsed.value("--seed") == nil ? .random : .zero
+            result = try ConnectionUUID.$source.withValue(uuids) {
+                Result { () throws(SetupError) in
+                    try GuestSetup.apply(
+                        hook, os: os, on: fs, config: config, host: host, now: HostFacts.now(), seed: seed,
+                        processOwner: FileOwner(uid: getuid(), gid: getgid()), rootPassword: parsed.value("--root-password"),
+                        sshKeys: keys.isEmpty ? nil : keys.joined(separator: "\n"),
+                        sshKeyGenerator: SSHKeygen(runner: SpawnRunner()), dryRun: dryRun)
+                }
+            }.get()
         } catch {
             throw CommandFailure(failureText(error))
         }
