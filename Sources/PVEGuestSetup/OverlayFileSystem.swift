@@ -240,7 +240,7 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
         if let node = s.nodes[p], node != .removed { return node }
         switch lookup(s, p) {
         case nil: throw FileError(code: .notFound, path: path, operation: op, reason: "no such file or directory")
-        case .file(let m, let o, _)?: return .file(try base.read(p, limit: 1 << 40), mode: m, owner: o)
+        case .file(let m, let o, _)?: return .file(try base.read(p, limit: Int.max), mode: m, owner: o)
         case .directory(let m, let o)?: return .directory(mode: m, owner: o)
         case .symlink(let t)?: return .symlink(t)
         case .other?: throw FileError(code: .notRegularFile, path: path, operation: op, reason: "not a regular file")
@@ -418,7 +418,7 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
         guard let info = (try? base.info(p, followSymlinks: false)) ?? nil else { return .absent }
         switch info.kind {
         case .regular:
-            guard let b = try? base.read(p, limit: 1 << 40) else { return .other(.regular) }
+            guard let b = try? base.read(p, limit: Int.max) else { return .other(.regular) }
             return .file(b, mode: info.mode, owner: info.owner)
         case .directory: return .directory(mode: info.mode, owner: info.owner)
         case .symlink: return (try? base.readLink(p)).map { .symlink($0) } ?? .other(.symlink)

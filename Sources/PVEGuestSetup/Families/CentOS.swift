@@ -4,7 +4,7 @@ public import PVEGuestOS
 /// before 10, NetworkManager keyfiles from 10, upstart ttys before 7, presets from 8.
 ///
 /// Proxmox: `PVE::LXC::Setup::CentOS`.
-public struct CentOSFamily: GuestFamily {
+public struct CentOSFamily: VersionResolvingFamily {
     public var osType: OSType { .centos }
     /// The version `get_centos_version` parsed from `/etc/redhat-release`, e.g. `7.9`, `8`, `10`.
     public var version: String
@@ -31,18 +31,6 @@ public struct CentOSFamily: GuestFamily {
     /// This family with the version read from the guest if detection supplied none.
     func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
         version.isEmpty ? try Self(version: ReleaseVersions.centOS(ctx)) : self
-    }
-
-    public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.preStartHook(try resolved(ctx), &ctx)
-    }
-
-    public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
-        try BaseSetup.postCreateHook(try resolved(ctx), &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
-    }
-
-    public func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.postCloneHook(try resolved(ctx), &ctx)
     }
 
     /// `get_centos_version`: the version after the word `release` (`7.9` from `… release 7.9.2009`).

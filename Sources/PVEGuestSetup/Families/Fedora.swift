@@ -4,7 +4,7 @@ public import PVEGuestOS
 /// `/etc/sysconfig/network` exists), presets with networkd enabled from 37.
 ///
 /// Proxmox: `PVE::LXC::Setup::Fedora` (a `CentOS` subclass).
-public struct FedoraFamily: GuestFamily {
+public struct FedoraFamily: VersionResolvingFamily {
     public var osType: OSType { .fedora }
     /// `VERSION_ID` of os-release, e.g. `38`.
     public var version: String
@@ -22,18 +22,6 @@ public struct FedoraFamily: GuestFamily {
     /// This family with `VERSION_ID` read from the guest if detection supplied none.
     func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
         version.isEmpty ? try Self(version: ReleaseVersions.versionID(ctx, minimum: 22, name: "Fedora")) : self
-    }
-
-    public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.preStartHook(try resolved(ctx), &ctx)
-    }
-
-    public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
-        try BaseSetup.postCreateHook(try resolved(ctx), &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
-    }
-
-    public func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.postCloneHook(try resolved(ctx), &ctx)
     }
 
     /// - throws: `unsupported Fedora release '<v>'` below 22.

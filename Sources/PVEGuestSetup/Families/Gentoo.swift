@@ -3,7 +3,7 @@ public import PVEGuestOS
 /// Gentoo (OpenRC): `/etc/inittab` agettys, netifrc `/etc/conf.d/net`, `/etc/conf.d/hostname`.
 ///
 /// Proxmox: `PVE::LXC::Setup::Gentoo` (keeps no version; `/dev/lxc/` ttys unsupported).
-public struct GentooFamily: GuestFamily {
+public struct GentooFamily: VersionResolvingFamily {
     public var osType: OSType { .gentoo }
     public var version: String { "0" }
 
@@ -14,18 +14,6 @@ public struct GentooFamily: GuestFamily {
     func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
         try ReleaseVersions.checkGentoo(ctx)
         return self
-    }
-
-    public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.preStartHook(try resolved(ctx), &ctx)
-    }
-
-    public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
-        try BaseSetup.postCreateHook(try resolved(ctx), &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
-    }
-
-    public func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.postCloneHook(try resolved(ctx), &ctx)
     }
 
     public func devttyDirectory(_ ctx: SetupContext) -> String { "" }

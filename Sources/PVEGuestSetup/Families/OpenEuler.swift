@@ -3,7 +3,7 @@ public import PVEGuestOS
 /// openEuler: the RedHat writers (chosen by `/etc/redhat-release`), systemd gettys and presets.
 ///
 /// Proxmox: `PVE::LXC::Setup::OpenEuler` (a `CentOS` subclass).
-public struct OpenEulerFamily: GuestFamily {
+public struct OpenEulerFamily: VersionResolvingFamily {
     public var osType: OSType { .openeuler }
     /// `VERSION_ID` of os-release, e.g. `24.03`.
     public var version: String
@@ -21,18 +21,6 @@ public struct OpenEulerFamily: GuestFamily {
     /// This family with `VERSION_ID` read from the guest if detection supplied none.
     func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
         version.isEmpty ? try Self(version: ReleaseVersions.versionID(ctx, minimum: 24, name: "openEuler")) : self
-    }
-
-    public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.preStartHook(try resolved(ctx), &ctx)
-    }
-
-    public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
-        try BaseSetup.postCreateHook(try resolved(ctx), &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
-    }
-
-    public func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.postCloneHook(try resolved(ctx), &ctx)
     }
 
     /// - throws: `unsupported openEuler release '<v>'` below 24.

@@ -5,7 +5,7 @@ public import PVEGuestOS
 ///
 /// Proxmox: `PVE::LXC::Setup::SUSE`. The release checks (Leap 15/16/42, 13.x ≤ 13.2, SLES 12,
 /// Tumbleweed dates from 2017) happen in OS detection, which knows the os-release `ID`.
-public struct SUSEFamily: GuestFamily {
+public struct SUSEFamily: VersionResolvingFamily {
     public var osType: OSType { .opensuse }
     /// `VERSION_ID` of os-release, e.g. `15.5` or `20240115`.
     public var version: String
@@ -19,18 +19,6 @@ public struct SUSEFamily: GuestFamily {
     /// This family with the release checked and read from os-release if detection supplied none.
     func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
         version.isEmpty ? Self(version: try ReleaseVersions.suse(ctx)) : self
-    }
-
-    public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.preStartHook(try resolved(ctx), &ctx)
-    }
-
-    public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
-        try BaseSetup.postCreateHook(try resolved(ctx), &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
-    }
-
-    public func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) {
-        try BaseSetup.postCloneHook(try resolved(ctx), &ctx)
     }
 
     public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
