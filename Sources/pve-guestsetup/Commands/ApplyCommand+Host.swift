@@ -2,18 +2,9 @@ import Glibc
 
 /// Host facts for `apply`.
 enum HostFacts {
-    static func readHostFile(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n <= 0 { break }
-            out += buf[0..<n]
-        }
-        return out
-    }
+    /// A host file's bytes, or nil when it cannot be read (callers that must report why use
+    /// `ConfigFileIO.read`).
+    static func readHostFile(_ path: String) -> [UInt8]? { try? ConfigFileIO.read(path) }
 
     /// The host's zone name: `/etc/timezone`, else from the `/etc/localtime` link, else `Etc/UTC`.
     static func timezone() -> String {

@@ -48,8 +48,11 @@ enum ApplyCommand: CLICommand {
         } else {
             seed = UInt64(truncatingIfNeeded: time(nil)) ^ (UInt64(getpid()) << 20)
         }
-        guard let configBytes = HostFacts.readHostFile(configPath) else {
-            throw CommandFailure("apply: cannot read config '\(configPath)': \(String(cString: strerror(errno)))")
+        let configBytes: [UInt8]
+        do {
+            configBytes = try ConfigFileIO.read(configPath)
+        } catch {
+            throw CommandFailure("apply: \(error.description)")
         }
         var st = stat()
         guard stat(rootfs, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
