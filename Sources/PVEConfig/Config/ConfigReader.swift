@@ -1,3 +1,5 @@
+import Glibc
+
 /// How strictly a config is read (Proxmox: the `$strict` argument of `parse_pct_config`).
 public enum ConfigReadMode: Sendable, Hashable {
     /// Problems become warnings and the value is handled as Proxmox handles it (the normal path).
@@ -117,8 +119,10 @@ private struct ReaderState {
         var lineNumber = 0
         let n = b.count
         while lineStart < n {
-            var lineEnd = lineStart
-            while lineEnd < n && b[lineEnd] != ConfigASCII.newline { lineEnd += 1 }
+            var lineEnd = n
+            if let base = b.baseAddress, let nl = memchr(base + lineStart, Int32(ConfigASCII.newline), n - lineStart) {
+                lineEnd = lineStart + (UnsafeRawPointer(nl) - UnsafeRawPointer(base + lineStart))
+            }
             lineNumber += 1
             try handle(b, lineStart, lineEnd, lineNumber)
             lineStart = lineEnd + 1

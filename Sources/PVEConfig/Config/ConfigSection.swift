@@ -171,6 +171,14 @@ public struct ConfigSection: Sendable, Hashable {
         for e in entries { try body(e.key, storage[e.start..<e.end]) }
     }
 
+    /// `forEachRaw` with each value as a buffer into the section's storage (valid only inside
+    /// `body`): no slice, no reference counting per member.
+    func forEachRawBuffer<E: Error>(_ body: (String, UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
+        try storage.withUnsafeBufferPointer { (buf) throws(E) in
+            for e in entries { try body(e.key, UnsafeBufferPointer(rebasing: buf[e.start..<e.end])) }
+        }
+    }
+
     /// Whether the member `key` holds exactly `value`.
     func rawValueEquals(_ key: String, _ value: [UInt8]) -> Bool {
         let (found, i) = index(of: key)

@@ -39,7 +39,12 @@ enum ConfigValueCheck {
             if isNumber(Array(value)) { return .verbatim }
         case .string:
             guard let format = kind.format else { return .verbatim }
-            if let problem = formatProblem(format, String(decoding: value, as: UTF8.self), isKnownZone: isKnownZone) {
+            // ASCII bytes are exactly the UTF-8 of the decoded string: check them in place.
+            let problem =
+                isASCII(value)
+                ? formatProblem(format, utf8: value, isKnownZone: isKnownZone)
+                : formatProblem(format, String(decoding: value, as: UTF8.self), isKnownZone: isKnownZone)
+            if let problem {
                 return .failure(ValueError(problem.reason, offset: problem.offset))
             }
             return .verbatim
@@ -111,6 +116,13 @@ enum ConfigValueCheck {
     static func formatProblem(_ format: ConfigKeyFormat, _ value: String, isKnownZone: ((String) -> Bool)? = nil)
         -> (reason: String, offset: Int)?
     {
+        Bytes.withBytes(value) { formatProblem(format, utf8: $0, isKnownZone: isKnownZone) }
+    }
+
+    /// `formatProblem(_:_:isKnownZone:)` on the value's UTF-8 bytes.
+    static func formatProblem(
+        _ format: ConfigKeyFormat, utf8 value: UnsafeBufferPointer<UInt8>, isKnownZone: ((String) -> Bool)? = nil
+    ) -> (reason: String, offset: Int)? {
         let f: ConfigValueFormat
         switch format {
         case .startupOrder: f = .startup
@@ -121,7 +133,7 @@ enum ConfigValueCheck {
             guard let isKnownZone else { return nil }
             f = .timezone
             do throws(PropertyStringError) {
-                try ConfigValueFormat.check(value, as: f, isKnownZone: isKnownZone)
+                try ConfigValueFormat.check(utf8: value, as: f, isKnownZone: isKnownZone)
                 return nil
             } catch {
                 return (trimmed(error.description), error.offset)
@@ -137,11 +149,17 @@ enum ConfigValueCheck {
         case .features: f = .features
         }
         do throws(PropertyStringError) {
-            try ConfigValueFormat.check(value, as: f)
+            try ConfigValueFormat.check(utf8: value, as: f, isKnownZone: { _ in false })
             return nil
         } catch {
             return (trimmed(error.description), error.offset)
         }
+    }
+
+    private static func isASCII(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        var acc: UInt8 = 0
+        for b in v { acc |= b }
+        return acc < 0x80
     }
 
     private static func trimmed(_ s: String) -> String {

@@ -73,7 +73,7 @@ public enum ConfigWriter {
         if let d = s.descriptionBytes, ByteText.isPerlTrue(d) {
             writeDescription(d, into: &out)
         }
-        try s.forEachRaw { (key, value) throws(ConfigWriteError) in
+        try s.forEachRawBuffer { (key, value) throws(ConfigWriteError) in
             if isSkipped(key) { return }
             if value.contains(ConfigASCII.newline) {
                 throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
@@ -148,9 +148,11 @@ public enum ConfigWriter {
         var unused: [(key: String, value: [UInt8])] = []
         var volumeValues: [ArraySlice<UInt8>] = []
         s.forEachRaw { key, value in
-            if key.hasPrefix("unused") {
+            // Both tests need a particular first byte: skip the string work for the other keys.
+            let first = key.utf8.first
+            if first == UInt8(ascii: "u") && key.hasPrefix("unused") {
                 unused.append((key, Array(value)))
-            } else if ConfigSchema.isVolumeKey(key) {
+            } else if (first == UInt8(ascii: "r") || first == UInt8(ascii: "m")) && ConfigSchema.isVolumeKey(key) {
                 volumeValues.append(value)
             }
         }

@@ -131,6 +131,14 @@ public struct ConfigValueFormat: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// ``check(_:as:isKnownZone:)`` on the UTF-8 bytes of a value, without building a `String`
+    /// (the config reader's path; the caller makes sure the bytes are valid UTF-8).
+    package static func check(
+        utf8 s: UnsafeBufferPointer<UInt8>, as format: ConfigValueFormat, isKnownZone: (String) -> Bool
+    ) throws(PropertyStringError) {
+        try format.check(bytes: s, isKnownZone: isKnownZone)
+    }
+
     private func check(
         bytes s: UnsafeBufferPointer<UInt8>, isKnownZone: (String) -> Bool
     ) throws(PropertyStringError) {
