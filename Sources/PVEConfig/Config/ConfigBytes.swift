@@ -107,8 +107,7 @@ enum ByteText {
         Array(b[start..<end])
     }
 
-    /// Compares two byte strings the way Perl's `sort` (string `cmp`) does on byte strings.
-    /// Three-way byte comparison of two strings (negative, zero, positive).
+    /// Three-way byte comparison (negative, zero, positive), as Perl's string `cmp` on byte strings.
     static func compare(_ a: String, _ b: String) -> Int {
         var a = a
         var b = b
@@ -127,21 +126,6 @@ enum ByteText {
         }
     }
 
-    static func less(_ a: String, _ b: String) -> Bool {
-        var a = a
-        var b = b
-        return a.withUTF8 { pa in
-            b.withUTF8 { pb in
-                let n = min(pa.count, pb.count)
-                var i = 0
-                while i < n {
-                    let x = pa[i]
-                    let y = pb[i]
-                    if x != y { return x < y }
-                    i += 1
-                }
-                return pa.count < pb.count
-            }
-        }
-    }
+    /// Byte-wise "less than" (Perl's `sort` on byte strings).
+    static func less(_ a: String, _ b: String) -> Bool { compare(a, b) < 0 }
 }
