@@ -81,48 +81,19 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
     }
 
     private func resolve(_ s: State, _ path: String, followLast: Bool, op: String) throws(FileError) -> String {
-        var hops = 0
-        var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        pending.reverse()
-        var current: [String] = []
-        while let c = pending.popLast() {
-            if c == "." { continue }
-            if c == ".." {
-                if !current.isEmpty { current.removeLast() }
-                continue
+        try GuestPathResolver.resolve(path, followLast: followLast, operation: op) { candidate in
+            switch lookup(s, candidate) {
+            case nil: return nil
+            case .directory?: return .directory
+            case .symlink(let target)?: return .symlink(target: target)
+            default: return .other
             }
-            let candidate = "/" + (current + [c]).joined(separator: "/")
-            let isLast = pending.isEmpty
-            let entry = lookup(s, candidate)
-            if case .symlink(let target)? = entry, !isLast || followLast {
-                hops += 1
-                if hops > 40 {
-                    throw FileError(code: .symlinkLoop, path: path, operation: op, reason: "too many levels of symbolic links")
-                }
-                if target.hasPrefix("/") { current = [] }
-                pending.append(contentsOf: target.split(separator: "/", omittingEmptySubsequences: true).map(String.init).reversed())
-                continue
-            }
-            if !isLast, let entry {
-                if case .directory = entry {} else {
-                    throw FileError(code: .notDirectory, path: path, operation: op, reason: "not a directory")
-                }
-            }
-            current.append(c)
         }
-        return "/" + current.joined(separator: "/")
     }
 
-    static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), path != "/" else { return "/" }
-        let p = String(path[..<slash])
-        return p.isEmpty ? "/" : p
-    }
+    static func parent(of path: String) -> String { GuestPathResolver.parent(of: path) }
 
-    static func name(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
-    }
+    static func name(of path: String) -> String { GuestPathResolver.name(of: path) }
 
     /// Resolves the parent (following symlinks) and returns the physical path of the last component.
     private func resolveForCreate(_ s: State, _ path: String, op: String) throws(FileError) -> String {

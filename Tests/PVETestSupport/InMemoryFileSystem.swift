@@ -90,49 +90,20 @@ public final class InMemoryFileSystem: GuestFileSystem, Sendable {
         return "/" + parts.joined(separator: "/")
     }
 
-    static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), path != "/" else { return "/" }
-        let p = String(path[..<slash])
-        return p.isEmpty ? "/" : p
-    }
+    static func parent(of path: String) -> String { GuestPathResolver.parent(of: path) }
 
-    static func name(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
-    }
+    static func name(of path: String) -> String { GuestPathResolver.name(of: path) }
 
     /// Resolves symlinks in every component but (optionally) the last; returns the normalized physical path.
     private func resolve(_ s: State, _ path: String, followLast: Bool, op: String) throws(FileError) -> String {
-        var hops = 0
-        var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        pending.reverse()
-        var current: [String] = []
-        while let c = pending.popLast() {
-            if c == "." { continue }
-            if c == ".." {
-                if !current.isEmpty { current.removeLast() }
-                continue
+        try GuestPathResolver.resolve(path, followLast: followLast, operation: op) { candidate in
+            switch s.nodes[candidate] {
+            case nil: return nil
+            case .directory?: return .directory
+            case .symlink(let target)?: return .symlink(target: target)
+            default: return .other
             }
-            let candidate = "/" + (current + [c]).joined(separator: "/")
-            let isLast = pending.isEmpty
-            if case .symlink(let target)? = s.nodes[candidate], !isLast || followLast {
-                hops += 1
-                if hops > 40 {
-                    throw FileError(code: .symlinkLoop, path: path, operation: op, reason: "too many levels of symbolic links")
-                }
-                if target.hasPrefix("/") { current = [] }
-                let more = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-                pending.append(contentsOf: more.reversed())
-                continue
-            }
-            if !isLast, let node = s.nodes[candidate] {
-                if case .directory = node {} else {
-                    throw FileError(code: .notDirectory, path: path, operation: op, reason: "not a directory")
-                }
-            }
-            current.append(c)
         }
-        return "/" + current.joined(separator: "/")
     }
 
     // MARK: - GuestFileSystem
