@@ -66,6 +66,28 @@ struct ConfigCommandTests {
         #expect(err.contains("unable to open file '/nonexistent/1.conf'"))
     }
 
+    /// Proxmox's writer builds the whole text before anything is written: a refused file prints
+    /// nothing, not the lines before the refusal, and the other files still print.
+    @Test func refusedFilePrintsNothing() {
+        let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-config-cli")
+        defer { TestFiles.removeTree(dir) }
+        TestFiles.write("\(dir)/101.conf", Array("arch: amd64\nlxc: foo\nmemory: 512\n".utf8))
+        TestFiles.write("\(dir)/102.conf", Array("cores: 2\n".utf8))
+        let (code, out, err) = run(["config", "format", "\(dir)/101.conf", "\(dir)/102.conf"])
+        #expect(code == 1)
+        #expect(out == "cores: 2\n")
+        #expect(err.contains("\(dir)/101.conf: error: Can't use string (\"foo\") as an ARRAY ref"))
+    }
+
+    @Test(arguments: [
+        ("/etc/pve/lxc/107.conf", nil, "107"), ("107.conf", nil, "107"), ("/x/ct107.conf", "9", "9"),
+        ("/x/.conf", nil, "100"), ("/x/107.conf.bak", nil, "100"), ("/x/107xconf", nil, "100"), ("/x/1a7.conf", nil, "100"),
+        ("/x/Ü107.conf", nil, "100"), ("/x/Ü/107.conf", nil, "107"), ("", nil, "100"),
+    ] as [(String, String?, String)])
+    func vmidFromFileName(_ path: String, _ option: String?, _ expected: String) {
+        #expect(ConfigCommand.vmid(for: path, option: option) == expected)
+    }
+
     @Test func checkListsEveryProblem() {
         withConfig("swap: 1\nswap: 2\nmemory: x\nlxc.bogus: 1\n") { path in
             let (code, out, err) = run(["config", "check", path])

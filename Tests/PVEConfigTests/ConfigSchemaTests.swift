@@ -25,6 +25,30 @@ struct ConfigSchemaTests {
         #expect((ConfigSchema.kind(for: key) != nil) == known)
     }
 
+    /// The reader's byte lookup against the schema's binary search, on every key and on
+    /// near misses (one byte changed, dropped or added; other case).
+    @Test func byteLookupAgreesOnNearMisses() {
+        var probes: [String] = []
+        for key in ConfigSchema.plainKeys.map(\.name) + ["net0", "mp12", "unused3", "dev7"] {
+            let u = Array(key.utf8)
+            probes.append(key)
+            probes.append(key.uppercased())
+            probes.append(String(decoding: u.dropLast(), as: UTF8.self))
+            probes.append(key + "s")
+            for i in u.indices {
+                var changed = u
+                changed[i] = changed[i] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+                probes.append(String(decoding: changed, as: UTF8.self))
+            }
+        }
+        for probe in probes {
+            let expected = ConfigSchema.schema(for: probe)
+            let kind = ConfigSchema.kind(for: probe)
+            #expect(kind?.type == expected?.type, "\(probe)")
+            #expect(kind?.format == expected?.format, "\(probe)")
+        }
+    }
+
     @Test func lxcKeyValidity() {
         #expect(LXCKeyValidity.of("lxc.apparmor.profile") == .accepted)
         #expect(LXCKeyValidity.of("lxc.net.0.type") == .accepted)

@@ -80,7 +80,9 @@ private struct ReaderState {
     var target: Target = .main
     var section = ConfigSection()
     var descriptionBuffer: [UInt8] = []
-    var seenKeys: [(key: String, line: Int)] = []
+    /// Lines of the section's `description:` and `env:` members (for duplicate notices).
+    var descriptionLine = 0
+    var environmentLine = 0
     var sectionSeen: Set<String> = []
 
     init(file: String, vmid: String, strict: Bool) {
@@ -105,7 +107,8 @@ private struct ReaderState {
         }
         section = ConfigSection()
         section.reserve()
-        seenKeys.removeAll(keepingCapacity: true)
+        descriptionLine = 0
+        environmentLine = 0
     }
 
     var inPending: Bool {
@@ -197,59 +200,59 @@ private struct ReaderState {
             }
         case .delete(let v):
             if inPending {
-                let existed = section.setRaw("delete", UnsafeBufferPointer(rebasing: b[v]))
-                noteKey("delete", line, existed: existed)
+                let previous = Self.withLiteral("delete") { section.setRaw(key: $0, value: UnsafeBufferPointer(rebasing: b[v]), line: line) }
+                try noteDuplicate(UnsafeBufferPointer(rebasing: b[start..<(start + 6)]), line, previous: previous)
             } else {
                 try report(.error, line, 1, "vm \(vmid) - property 'delete' is only allowed in [pve:pending]")
             }
         case .keyValue(let k, let v):
-            let key = ByteText.string(b, k.lowerBound, k.upperBound)
+            let keyBytes = UnsafeBufferPointer(rebasing: b[k])
             let raw = UnsafeBufferPointer(rebasing: b[v])
             var normalized: [UInt8]? = nil
-            switch ConfigValueCheck.check(key: key, keyBytes: UnsafeBufferPointer(rebasing: b[k]), value: raw, isKnownZone: isKnownZone) {
+            switch ConfigValueCheck.check(keyBytes: keyBytes, value: raw, isKnownZone: isKnownZone) {
             case .verbatim: break
             case .normalized(let n): normalized = n
             case .failure(let error):
                 let column = error.reason.hasPrefix("unknown setting") ? 1 : v.lowerBound - start + 1 + error.offset
-                try report(.error, line, column, "vm \(vmid) - unable to parse value of '\(key)' - \(error.reason)")
+                try report(.error, line, column, "vm \(vmid) - unable to parse value of '\(ByteText.string(b, k.lowerBound, k.upperBound))' - \(error.reason)")
             }
-            let existed: Bool
-            // Only `description`, `env` and `lxc` are special; compare by length first.
-            let special = (k.count == 11 || k.count == 3) ? key : ""
-            switch special {
-            case "description":
-                existed = section.descriptionBytes != nil
+            // Only `description`, `env` and `lxc` have their own storage.
+            if Bytes.equals(keyBytes, "description") {
+                try noteDuplicate(keyBytes, line, previous: section.descriptionBytes == nil ? nil : descriptionLine)
+                descriptionLine = line
                 section.descriptionBytes = normalized ?? Array(raw)
-            case "env":
-                existed = section.environmentBytes != nil
+                return
+            }
+            if Bytes.equals(keyBytes, "env") {
+                try noteDuplicate(keyBytes, line, previous: section.environmentBytes == nil ? nil : environmentLine)
+                environmentLine = line
                 section.environmentBytes = normalized ?? Array(raw)
-            case "lxc":
+                return
+            }
+            if Bytes.equals(keyBytes, "lxc") {
                 // The member replaces the raw `lxc.*` list (Proxmox's writer then refuses it).
                 section.lxc.removeAll()
-                existed = section.setRaw(key, raw)
-            default:
-                if let normalized {
-                    existed = normalized.withUnsafeBufferPointer { section.setRaw(key, $0) }
-                } else {
-                    existed = section.setRaw(key, raw)
-                }
             }
-            noteKey(key, line, existed: existed)
+            let previous: Int?
+            if let normalized {
+                previous = normalized.withUnsafeBufferPointer { section.setRaw(key: keyBytes, value: $0, line: line) }
+            } else {
+                previous = section.setRaw(key: keyBytes, value: raw, line: line)
+            }
+            try noteDuplicate(keyBytes, line, previous: previous)
         case .invalid:
             try report(.error, line, 1, "vm \(vmid) - unable to parse config: \(ByteText.string(b, start, end))")
         }
     }
 
-    /// Remembers where `key` was set; reports a notice when it was set before in this section.
-    mutating func noteKey(_ key: String, _ line: Int, existed: Bool) {
-        if existed, let i = seenKeys.firstIndex(where: { $0.key == key }) {
-            diagnostics.append(
-                ConfigDiagnostic(
-                    kind: .notice, file: file, line: line, column: 1,
-                    message: "duplicate key '\(key)' (line \(seenKeys[i].line) is ignored)"))
-            seenKeys[i].line = line
-        } else {
-            seenKeys.append((key, line))
-        }
+    /// Reports a notice when `key` was already set in this section from an earlier line
+    /// (`previous`: that line, 0 when set in code, nil when not set).
+    mutating func noteDuplicate(_ key: UnsafeBufferPointer<UInt8>, _ line: Int, previous: Int?) throws(ConfigDiagnostic) {
+        guard let previous, previous > 0 else { return }
+        try report(.notice, line, 1, "duplicate key '\(String(decoding: key, as: UTF8.self))' (line \(previous) is ignored)")
+    }
+
+    static func withLiteral<R>(_ s: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 }

@@ -157,24 +157,6 @@ public enum ConfigSchema {
     }
 
 
-    /// The plain keys' kinds as static strings (no reference counting in the reader's lookup).
-    private static let plainTable: [(name: StaticString, kind: Kind)] = [
-        ("arch", Kind(type: .string)), ("cmode", Kind(type: .string)), ("console", Kind(type: .boolean)),
-        ("cores", Kind(type: .integer)), ("cpulimit", Kind(type: .number)), ("cpuunits", Kind(type: .integer)),
-        ("debug", Kind(type: .boolean)), ("description", Kind(type: .string)), ("entrypoint", Kind(type: .string)),
-        ("env", Kind(type: .string)), ("features", Kind(type: .string, format: .features)),
-        ("hookscript", Kind(type: .string, format: .volumeID)), ("hostname", Kind(type: .string, format: .dnsName)),
-        ("lock", Kind(type: .string)), ("memory", Kind(type: .integer)),
-        ("nameserver", Kind(type: .string, format: .nameserverList)), ("onboot", Kind(type: .boolean)),
-        ("ostype", Kind(type: .string)), ("parent", Kind(type: .string, format: .configID)),
-        ("protection", Kind(type: .boolean)), ("rootfs", Kind(type: .string, format: .rootfs)),
-        ("searchdomain", Kind(type: .string, format: .dnsNameList)), ("snaptime", Kind(type: .integer)),
-        ("startup", Kind(type: .string, format: .startupOrder)), ("swap", Kind(type: .integer)),
-        ("tags", Kind(type: .string, format: .tagList)), ("template", Kind(type: .boolean)),
-        ("timezone", Kind(type: .string, format: .timezone)), ("tty", Kind(type: .integer)),
-        ("unprivileged", Kind(type: .boolean)),
-    ]
-
     /// The type and format of `key` (nil: unknown setting).
     static func kind(for key: String) -> Kind? {
         var key = key
@@ -185,17 +167,7 @@ public enum ConfigSchema {
     static func kind(forBytes key: UnsafeBufferPointer<UInt8>) -> Kind? {
         let n = key.count
         guard n > 0 else { return nil }
-        let first = key[0]
-        for candidate in plainTable where candidate.name.utf8CodeUnitCount == n {
-            let p = candidate.name.utf8Start
-            guard p[0] == first else { continue }
-            var equal = true
-            for i in 1..<n where p[i] != key[i] {
-                equal = false
-                break
-            }
-            if equal { return candidate.kind }
-        }
+        if let kind = plainKind(key) { return kind }
         // Indexed families: letters then a canonical decimal index.
         var i = n
         while i > 0 && ConfigASCII.isDigit(key[i - 1]) { i -= 1 }
@@ -213,6 +185,52 @@ public enum ConfigSchema {
         if family("unused") { return index < maxUnusedVolumes ? Kind(type: .string, format: .unused) : nil }
         if family("dev") { return index < maxDevices ? Kind(type: .string, format: .device) : nil }
         return nil
+    }
+
+    /// The kind of a plain (non-indexed) key: dispatch on length and first byte, then one or two
+    /// byte comparisons (the reader looks up every line's key). Agrees with `plainKeys` (tested).
+    private static func plainKind(_ key: UnsafeBufferPointer<UInt8>) -> Kind? {
+        @inline(__always) func isKey(_ name: StaticString) -> Bool { Bytes.equals(key, name) }
+        let string = Kind(type: .string)
+        let boolean = Kind(type: .boolean)
+        let integer = Kind(type: .integer)
+        switch (key.count, key[0]) {
+        case (3, UInt8(ascii: "e")): return isKey("env") ? string : nil
+        case (3, UInt8(ascii: "t")): return isKey("tty") ? integer : nil
+        case (4, UInt8(ascii: "a")): return isKey("arch") ? string : nil
+        case (4, UInt8(ascii: "l")): return isKey("lock") ? string : nil
+        case (4, UInt8(ascii: "s")): return isKey("swap") ? integer : nil
+        case (4, UInt8(ascii: "t")): return isKey("tags") ? Kind(type: .string, format: .tagList) : nil
+        case (5, UInt8(ascii: "c")):
+            if isKey("cores") { return integer }
+            return isKey("cmode") ? string : nil
+        case (5, UInt8(ascii: "d")): return isKey("debug") ? boolean : nil
+        case (6, UInt8(ascii: "m")): return isKey("memory") ? integer : nil
+        case (6, UInt8(ascii: "o")):
+            if isKey("onboot") { return boolean }
+            return isKey("ostype") ? string : nil
+        case (6, UInt8(ascii: "p")): return isKey("parent") ? Kind(type: .string, format: .configID) : nil
+        case (6, UInt8(ascii: "r")): return isKey("rootfs") ? Kind(type: .string, format: .rootfs) : nil
+        case (7, UInt8(ascii: "c")): return isKey("console") ? boolean : nil
+        case (7, UInt8(ascii: "s")): return isKey("startup") ? Kind(type: .string, format: .startupOrder) : nil
+        case (8, UInt8(ascii: "c")):
+            if isKey("cpulimit") { return Kind(type: .number) }
+            return isKey("cpuunits") ? integer : nil
+        case (8, UInt8(ascii: "f")): return isKey("features") ? Kind(type: .string, format: .features) : nil
+        case (8, UInt8(ascii: "h")): return isKey("hostname") ? Kind(type: .string, format: .dnsName) : nil
+        case (8, UInt8(ascii: "s")): return isKey("snaptime") ? integer : nil
+        case (8, UInt8(ascii: "t")):
+            if isKey("template") { return boolean }
+            return isKey("timezone") ? Kind(type: .string, format: .timezone) : nil
+        case (10, UInt8(ascii: "e")): return isKey("entrypoint") ? string : nil
+        case (10, UInt8(ascii: "h")): return isKey("hookscript") ? Kind(type: .string, format: .volumeID) : nil
+        case (10, UInt8(ascii: "n")): return isKey("nameserver") ? Kind(type: .string, format: .nameserverList) : nil
+        case (10, UInt8(ascii: "p")): return isKey("protection") ? boolean : nil
+        case (11, UInt8(ascii: "d")): return isKey("description") ? string : nil
+        case (12, UInt8(ascii: "s")): return isKey("searchdomain") ? Kind(type: .string, format: .dnsNameList) : nil
+        case (12, UInt8(ascii: "u")): return isKey("unprivileged") ? boolean : nil
+        default: return nil
+        }
     }
 
     private static func indexedKind(_ key: String) -> Kind? {

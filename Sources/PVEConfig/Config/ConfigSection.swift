@@ -1,3 +1,5 @@
+import Glibc
+
 /// One raw `lxc.*` line of a section (Proxmox keeps them as an ordered list of `[key, value]`).
 public struct LXCEntry: Sendable, Hashable {
     public var key: String
@@ -25,10 +27,33 @@ public struct LXCEntry: Sendable, Hashable {
 /// `lxc.environment.runtime` lines, and the ordered raw `lxc.*` list. Values are kept as bytes so
 /// that any file round-trips exactly; the `String` accessors decode UTF-8.
 public struct ConfigSection: Sendable, Hashable {
-    /// Ordinary members sorted by key (byte order, as the writer emits them); values are ranges
-    /// of `storage`, so reading a section allocates one buffer instead of one array per value.
-    private var entries: [(key: String, prefix: UInt64, start: Int, end: Int)] = []
-    private var storage: [UInt8] = []
+    /// Where one ordinary member lives in `storage`: the bytes `key: value\n`, i.e. already the
+    /// line the canonical writer prints, so reading a section allocates one buffer for all members
+    /// and writing it copies whole runs of lines.
+    struct Entry: Sendable {
+        /// The first 8 key bytes, big-endian and zero-padded: orders most keys without a byte loop.
+        var prefix: UInt64
+        /// Offset of the key.
+        var start: Int
+        /// Offset of the value (the key is `start..<valueStart - 2`, followed by `: `).
+        var valueStart: Int
+        /// Offset of the value's end (the `\n` that ends the stored line).
+        var end: Int
+        /// The line the member was read from (for duplicate-key notices), 0 when set in code.
+        var line: Int
+        /// Whether the canonical writer leaves this member out (`description`, `env`, `digest`, …).
+        var writerSkips: Bool
+
+        var keyCount: Int { valueStart - 2 - start }
+    }
+
+    /// Ordinary members sorted by key bytes (the order the writer emits them).
+    private(set) var entries: [Entry] = []
+    /// `key: value\n` of every member in `entries` (plus dead bytes of replaced values).
+    private(set) var storage: [UInt8] = []
+    /// Whether some member value contains a newline (only possible when set in code): the writer
+    /// then checks each value, as Proxmox refuses them.
+    private(set) var mayHoldNewline = false
     /// The `description` member as UTF-8 bytes (already decoded from `#` lines), if set.
     public var descriptionBytes: [UInt8]?
     /// The `env` member as bytes (items separated by NUL), if set.
@@ -43,7 +68,10 @@ public struct ConfigSection: Sendable, Hashable {
             a.environmentBytes == b.environmentBytes, a.lxc == b.lxc
         else { return false }
         for (x, y) in zip(a.entries, b.entries) {
-            guard x.key == y.key, a.storage[x.start..<x.end].elementsEqual(b.storage[y.start..<y.end]) else { return false }
+            // Key and value together: `key: value` spans start..<end.
+            guard x.valueStart - x.start == y.valueStart - y.start,
+                a.storage[x.start..<x.end].elementsEqual(b.storage[y.start..<y.end])
+            else { return false }
         }
         return true
     }
@@ -51,7 +79,7 @@ public struct ConfigSection: Sendable, Hashable {
     public func hash(into h: inout Hasher) {
         h.combine(entries.count)
         for e in entries {
-            h.combine(e.key)
+            h.combine(e.valueStart - e.start)
             h.combine(e.end - e.start)
             for b in storage[e.start..<e.end] { h.combine(b) }
         }
@@ -64,63 +92,79 @@ public struct ConfigSection: Sendable, Hashable {
     public var isEmpty: Bool { entries.isEmpty && descriptionBytes == nil && environmentBytes == nil && lxc.isEmpty }
 
     /// The ordinary member keys, sorted.
-    public var keys: [String] { entries.map(\.key) }
+    public var keys: [String] { entries.map(key(of:)) }
 
     /// Number of ordinary members.
     public var count: Int { entries.count }
 
-    /// The first 8 bytes of a key, big-endian: comparing these orders most keys without
-    /// looking at the strings.
+    func key(of e: Entry) -> String { String(decoding: storage[e.start..<(e.valueStart - 2)], as: UTF8.self) }
+
+    // MARK: Key order and lookup
+
+    /// The first 8 bytes of `key`, big-endian, zero-padded.
     @inline(__always)
-    static func prefix(_ key: String) -> UInt64 {
+    static func prefix(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var p: UInt64 = 0
-        var n = 0
-        for b in key.utf8 {
-            if n == 8 { break }
-            p = p << 8 | UInt64(b)
-            n += 1
-        }
+        let n = Swift.min(key.count, 8)
+        for i in 0..<n { p = p << 8 | UInt64(key[i]) }
         return n == 8 ? p : p << UInt64(8 * (8 - n))
     }
 
+    /// Three-way byte order of the stored key of `e` against `key`.
     @inline(__always)
-    private static func compare(_ e: (key: String, prefix: UInt64, start: Int, end: Int), _ key: String, _ prefix: UInt64) -> Int {
+    private static func compare(_ e: Entry, _ store: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>, _ prefix: UInt64) -> Int {
         if e.prefix != prefix { return e.prefix < prefix ? -1 : 1 }
-        return ByteText.compare(e.key, key)
+        let n = e.keyCount
+        // Equal prefixes mean equal first min(8, length) bytes (zero padding can make `ab` and
+        // `ab\0` look alike; the lengths then decide).
+        let common = Swift.min(n, key.count)
+        if common > 8, let a = store.baseAddress, let b = key.baseAddress {
+            let c = memcmp(a + e.start + 8, b + 8, common - 8)
+            if c != 0 { return Int(c) }
+        }
+        return n - key.count
     }
 
-    @inline(__always)
-    private func index(of key: String) -> (found: Bool, at: Int) {
-        index(of: key, prefix: Self.prefix(key))
-    }
-
-    private func index(of key: String, prefix: UInt64) -> (found: Bool, at: Int) {
+    /// Position of `key` in `entries` (found) or where it would be inserted.
+    private static func index(
+        of key: UnsafeBufferPointer<UInt8>, prefix: UInt64, in entries: [Entry], _ store: UnsafeBufferPointer<UInt8>
+    ) -> (found: Bool, at: Int) {
         // Files are usually sorted already: check the end first.
         guard let last = entries.last else { return (false, 0) }
-        let c = Self.compare(last, key, prefix)
+        let c = compare(last, store, key, prefix)
         if c < 0 { return (false, entries.count) }
         if c == 0 { return (true, entries.count - 1) }
         var lo = 0
         var hi = entries.count - 1
         while lo < hi {
             let mid = (lo + hi) >> 1
-            let c = Self.compare(entries[mid], key, prefix)
+            let c = compare(entries[mid], store, key, prefix)
             if c == 0 { return (true, mid) }
             if c < 0 { lo = mid + 1 } else { hi = mid }
         }
         return (false, lo)
     }
 
+    private func index(ofBytes key: UnsafeBufferPointer<UInt8>) -> (found: Bool, at: Int) {
+        storage.withUnsafeBufferPointer { Self.index(of: key, prefix: Self.prefix(key), in: entries, $0) }
+    }
+
+    private func index(of key: String) -> (found: Bool, at: Int) {
+        Bytes.withBytes(key) { index(ofBytes: $0) }
+    }
+
+    // MARK: Raw access
+
     /// The raw bytes of an ordinary member.
     public func rawValue(_ key: String) -> [UInt8]? {
         let (found, i) = index(of: key)
-        return found ? Array(storage[entries[i].start..<entries[i].end]) : nil
+        return found ? Array(storage[entries[i].valueStart..<entries[i].end]) : nil
     }
 
     /// Sets (or with nil removes) an ordinary member's raw bytes, without any check.
     public mutating func setRawValue(_ value: [UInt8]?, for key: String) {
         if let value {
-            value.withUnsafeBufferPointer { _ = setRaw(key, $0) }
+            Bytes.withBytes(key) { k in value.withUnsafeBufferPointer { _ = setRaw(key: k, value: $0, line: 0) } }
         } else {
             let (found, i) = index(of: key)
             if found { entries.remove(at: i) }
@@ -130,60 +174,91 @@ public struct ConfigSection: Sendable, Hashable {
     /// Reserves room for a typical section (reader).
     mutating func reserve() {
         entries.reserveCapacity(24)
-        storage.reserveCapacity(512)
+        storage.reserveCapacity(768)
     }
 
-    /// Stores `value` for `key`; returns whether the key was already set.
+    /// Stores `value` for `key` (read from `line`, 0 when set in code); returns the line the key
+    /// was set from before (0 when set in code), or nil when it was not set.
     @discardableResult
-    mutating func setRaw(_ key: String, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    mutating func setRaw(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) -> Int? {
         if storage.count > 4096 && storage.count > 4 * liveBytes { compact() }
-        let start = storage.count
-        storage.append(contentsOf: value)
-        let prefix = Self.prefix(key)
-        let (found, i) = index(of: key, prefix: prefix)
-        if found {
-            entries[i].start = start
-            entries[i].end = storage.count
-        } else if i == entries.count {
-            entries.append((key, prefix, start, storage.count))
-        } else {
-            entries.insert((key, prefix, start, storage.count), at: i)
+        if !mayHoldNewline, let base = value.baseAddress, memchr(base, Int32(ConfigASCII.newline), value.count) != nil {
+            mayHoldNewline = true
         }
-        return found
+        let start = storage.count
+        storage.append(contentsOf: key)
+        storage.append(ConfigASCII.colon)
+        storage.append(ConfigASCII.space)
+        let valueStart = storage.count
+        storage.append(contentsOf: value)
+        let end = storage.count
+        storage.append(ConfigASCII.newline)
+        let prefix = Self.prefix(key)
+        let (found, i) = storage.withUnsafeBufferPointer { Self.index(of: key, prefix: prefix, in: entries, $0) }
+        if found {
+            let previous = entries[i].line
+            entries[i].start = start
+            entries[i].valueStart = valueStart
+            entries[i].end = end
+            entries[i].line = line
+            return previous
+        }
+        let entry = Entry(prefix: prefix, start: start, valueStart: valueStart, end: end, line: line, writerSkips: Self.writerSkips(key))
+        if i == entries.count { entries.append(entry) } else { entries.insert(entry, at: i) }
+        return nil
     }
 
-    private var liveBytes: Int { entries.reduce(0) { $0 + $1.end - $1.start } }
+    /// Members the section generator never prints as `key: value`: `description`, `digest`,
+    /// `env`, `lxc`, `pending`, `snapname`, `snapshots`.
+    static func writerSkips(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = key.first else { return false }
+        switch (key.count, first) {
+        case (3, UInt8(ascii: "e")): return Bytes.equals(key, "env")
+        case (3, UInt8(ascii: "l")): return Bytes.equals(key, "lxc")
+        case (6, UInt8(ascii: "d")): return Bytes.equals(key, "digest")
+        case (7, UInt8(ascii: "p")): return Bytes.equals(key, "pending")
+        case (8, UInt8(ascii: "s")): return Bytes.equals(key, "snapname")
+        case (9, UInt8(ascii: "s")): return Bytes.equals(key, "snapshots")
+        case (11, UInt8(ascii: "d")): return Bytes.equals(key, "description")
+        default: return false
+        }
+    }
+
+    private var liveBytes: Int { entries.reduce(0) { $0 + $1.end + 1 - $1.start } }
 
     private mutating func compact() {
         var fresh: [UInt8] = []
         fresh.reserveCapacity(liveBytes)
         for i in entries.indices {
+            let e = entries[i]
             let start = fresh.count
-            fresh.append(contentsOf: storage[entries[i].start..<entries[i].end])
+            fresh.append(contentsOf: storage[e.start...e.end])
             entries[i].start = start
-            entries[i].end = fresh.count
+            entries[i].valueStart = start + (e.valueStart - e.start)
+            entries[i].end = start + (e.end - e.start)
         }
         storage = fresh
     }
 
-    /// Calls `body` with every ordinary member in key order, without copying values.
-    func forEachRaw<E: Error>(_ body: (String, ArraySlice<UInt8>) throws(E) -> Void) throws(E) {
-        for e in entries { try body(e.key, storage[e.start..<e.end]) }
-    }
-
-    /// `forEachRaw` with each value as a buffer into the section's storage (valid only inside
-    /// `body`): no slice, no reference counting per member.
-    func forEachRawBuffer<E: Error>(_ body: (String, UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
+    /// Calls `body` with every ordinary member's key and value bytes in key order, without copying
+    /// (the buffers are valid only inside `body`).
+    func forEachRawBuffer<E: Error>(
+        _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws(E) -> Void
+    ) throws(E) {
         try storage.withUnsafeBufferPointer { (buf) throws(E) in
-            for e in entries { try body(e.key, UnsafeBufferPointer(rebasing: buf[e.start..<e.end])) }
+            for e in entries {
+                try body(UnsafeBufferPointer(rebasing: buf[e.start..<(e.valueStart - 2)]), UnsafeBufferPointer(rebasing: buf[e.valueStart..<e.end]))
+            }
         }
     }
 
     /// Whether the member `key` holds exactly `value`.
     func rawValueEquals(_ key: String, _ value: [UInt8]) -> Bool {
         let (found, i) = index(of: key)
-        return found && storage[entries[i].start..<entries[i].end].elementsEqual(value)
+        return found && storage[entries[i].valueStart..<entries[i].end].elementsEqual(value)
     }
+
+    // MARK: String access
 
     /// An ordinary member as a string; setting does not validate (use `ContainerConfig.set` for that).
     /// `description` and `env` are members too and are routed to their own storage.
@@ -237,16 +312,17 @@ public struct ConfigSection: Sendable, Hashable {
 
     /// All ordinary members in key order.
     public var members: [(key: String, value: String)] {
-        entries.map { ($0.key, storage[$0.start..<$0.end].utf8String) }
+        entries.map { (key(of: $0), storage[$0.valueStart..<$0.end].utf8String) }
     }
 
     /// All ordinary members in key order, as bytes.
     public var rawMembers: [(key: String, value: [UInt8])] {
-        entries.map { ($0.key, Array(storage[$0.start..<$0.end])) }
+        entries.map { (key(of: $0), Array(storage[$0.valueStart..<$0.end])) }
     }
 
     /// Removes all ordinary members whose key satisfies `predicate`.
     public mutating func removeAll(where predicate: (String) -> Bool) {
-        entries.removeAll { predicate($0.key) }
+        let store = storage
+        entries.removeAll { predicate(String(decoding: store[$0.start..<($0.valueStart - 2)], as: UTF8.self)) }
     }
 }

@@ -22,10 +22,10 @@ enum ConfigValueCheck {
     }
 
     static func check(
-        key: String, keyBytes: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, isKnownZone: ((String) -> Bool)?
+        keyBytes: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, isKnownZone: ((String) -> Bool)?
     ) -> Outcome {
         guard let kind = ConfigSchema.kind(forBytes: keyBytes) else {
-            return .failure(ValueError("unknown setting '\(key)'"))
+            return .failure(ValueError("unknown setting '\(String(decoding: keyBytes, as: UTF8.self))'"))
         }
         for b in value where b == ConfigASCII.newline || b == ConfigASCII.carriageReturn {
             return .failure(ValueError("property contains a line feed"))

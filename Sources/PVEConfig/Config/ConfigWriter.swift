@@ -21,8 +21,19 @@ public enum ConfigWriter {
         return out
     }
 
-    /// Appends the canonical bytes of `config` to `out`.
+    /// Appends the canonical bytes of `config` to `out`; when the writer refuses the config,
+    /// `out` is left as it was (Proxmox writes nothing then).
     public static func write(_ config: ContainerConfig, into out: inout [UInt8]) throws(ConfigWriteError) {
+        let mark = out.count
+        do throws(ConfigWriteError) {
+            try appendCanonical(config, to: &out)
+        } catch {
+            out.removeSubrange(mark...)
+            throw error
+        }
+    }
+
+    private static func appendCanonical(_ config: ContainerConfig, to out: inout [UInt8]) throws(ConfigWriteError) {
         var main = config.main
         main.remove("snapstate")
         removeUnusedStillInUse(&main)
@@ -54,36 +65,11 @@ public enum ConfigWriter {
         try write(config).utf8String
     }
 
-    /// Members the section generator never prints as `key: value`.
-    private static func isSkipped(_ key: String) -> Bool {
-        let u = key.utf8
-        guard let first = u.first else { return false }
-        switch (u.count, first) {
-        case (3, UInt8(ascii: "e")), (3, UInt8(ascii: "l")): return key == "env" || key == "lxc"
-        case (6, UInt8(ascii: "d")): return key == "digest"
-        case (7, UInt8(ascii: "p")): return key == "pending"
-        case (8, UInt8(ascii: "s")): return key == "snapname"
-        case (9, UInt8(ascii: "s")): return key == "snapshots"
-        case (11, UInt8(ascii: "d")): return key == "description"
-        default: return false
-        }
-    }
-
     static func writeSection(_ s: ConfigSection, into out: inout [UInt8]) throws(ConfigWriteError) {
         if let d = s.descriptionBytes, ByteText.isPerlTrue(d) {
             writeDescription(d, into: &out)
         }
-        try s.forEachRawBuffer { (key, value) throws(ConfigWriteError) in
-            if isSkipped(key) { return }
-            if value.contains(ConfigASCII.newline) {
-                throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
-            }
-            appendUTF8(key, to: &out)
-            out.append(ConfigASCII.colon)
-            out.append(ConfigASCII.space)
-            out.append(contentsOf: value)
-            out.append(ConfigASCII.newline)
-        }
+        try writeMembers(s, into: &out)
         if let env = s.environmentBytes, ByteText.isPerlTrue(env) {
             for item in perlSplit(env, separator: 0) {
                 out.append(contentsOf: "lxc.environment.runtime: ".utf8)
@@ -142,23 +128,54 @@ public enum ConfigWriter {
         return pieces
     }
 
+    /// The `key: value` lines of the ordinary members in key order. Each member is stored as its
+    /// line already, so runs of adjacent stored lines are copied at once.
+    static func writeMembers(_ s: ConfigSection, into out: inout [UInt8]) throws(ConfigWriteError) {
+        let entries = s.entries
+        if s.mayHoldNewline {
+            for e in entries where !e.writerSkips && s.storage[e.valueStart..<e.end].contains(ConfigASCII.newline) {
+                let key = s.key(of: e)
+                throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
+            }
+        }
+        s.storage.withUnsafeBufferPointer { store in
+            var runStart = -1
+            var runEnd = -1
+            for e in entries where !e.writerSkips {
+                if e.start == runEnd {
+                    runEnd = e.end + 1
+                    continue
+                }
+                if runStart >= 0 { out.append(contentsOf: UnsafeBufferPointer(rebasing: store[runStart..<runEnd])) }
+                runStart = e.start
+                runEnd = e.end + 1
+            }
+            if runStart >= 0 { out.append(contentsOf: UnsafeBufferPointer(rebasing: store[runStart..<runEnd])) }
+        }
+    }
+
     /// Drops main-section members starting with `unused` whose value is a volume ID still used by
     /// `rootfs`/`mpN` (Proxmox: the `get_vm_volumes` clean-up in `write_pct_config`).
     static func removeUnusedStillInUse(_ s: inout ConfigSection) {
         var unused: [(key: String, value: [UInt8])] = []
-        var volumeValues: [ArraySlice<UInt8>] = []
-        s.forEachRaw { key, value in
-            // Both tests need a particular first byte: skip the string work for the other keys.
-            let first = key.utf8.first
-            if first == UInt8(ascii: "u") && key.hasPrefix("unused") {
-                unused.append((key, Array(value)))
-            } else if (first == UInt8(ascii: "r") || first == UInt8(ascii: "m")) && ConfigSchema.isVolumeKey(key) {
-                volumeValues.append(value)
+        var volumeValues: [[UInt8]] = []
+        s.forEachRawBuffer { key, value in
+            // Both tests need a particular first byte: skip the other keys at once.
+            switch key.first {
+            case UInt8(ascii: "u"):
+                if key.count >= 6 && Bytes.equals(UnsafeBufferPointer(rebasing: key[0..<6]), "unused") {
+                    unused.append((String(decoding: key, as: UTF8.self), Array(value)))
+                }
+            case UInt8(ascii: "r"), UInt8(ascii: "m"):
+                if ConfigSchema.kind(forBytes: key)?.format.map({ $0 == .rootfs || $0 == .mountPoint }) == true {
+                    volumeValues.append(Array(value))
+                }
+            default: break
             }
         }
         guard !unused.isEmpty, !volumeValues.isEmpty else { return }
         // Cheap filter before parsing mount points: a used volume ID occurs in some volume value.
-        let candidates = unused.filter { u in !u.value.isEmpty && volumeValues.contains { contains($0, u.value) } }
+        let candidates = unused.filter { u in !u.value.isEmpty && volumeValues.contains { contains($0[...], u.value) } }
         guard !candidates.isEmpty else { return }
         let used = Set(VolumeInfo.usedVolumeIDs(s))
         for u in candidates where used.contains(u.value) { s.setRawValue(nil, for: u.key) }

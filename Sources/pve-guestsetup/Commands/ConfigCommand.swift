@@ -37,10 +37,15 @@ enum ConfigCommand: CLICommand {
 
     /// The VMID for messages: from a `<vmid>.conf` file name, else `--vmid`, else 100.
     static func vmid(for path: String, option: String?) -> String {
-        let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
-        if base.hasSuffix(".conf") {
-            let stem = base.dropLast(5)
-            if !stem.isEmpty, stem.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return String(stem) }
+        // The file name is `<digits>.conf`: walk back over `.conf` and the digits to a `/` or the start.
+        let u = path.utf8
+        if u.count > 5, u.reversed().starts(with: "fnoc.".utf8) {
+            let stemEnd = u.index(u.endIndex, offsetBy: -5)
+            var i = stemEnd
+            while i > u.startIndex, case let b = u[u.index(before: i)], b >= 0x30 && b <= 0x39 { i = u.index(before: i) }
+            if i < stemEnd, i == u.startIndex || u[u.index(before: i)] == UInt8(ascii: "/") {
+                return String(path[i..<stemEnd])
+            }
         }
         return option ?? "100"
     }
