@@ -236,6 +236,9 @@ private struct ReaderState {
             let previous: Int?
             if let normalized {
                 previous = normalized.withUnsafeBufferPointer { section.setRaw(key: keyBytes, value: $0, line: line) }
+            } else if v.lowerBound == k.upperBound + 2, v.upperBound == end, end < b.count, b[k.upperBound + 1] == ConfigASCII.space {
+                // The line is already `key: value\n`, as Proxmox writes it.
+                previous = section.setRaw(canonicalLine: UnsafeBufferPointer(rebasing: b[start...end]), keyCount: k.count, line: line)
             } else {
                 previous = section.setRaw(key: keyBytes, value: raw, line: line)
             }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Why Proxmox's writer refuses a config.
 public struct ConfigWriteError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The key involved.
@@ -96,12 +98,24 @@ public enum ConfigWriter {
         s.withUTF8 { out.append(contentsOf: $0) }
     }
 
-    /// `#<encoded line>` for every piece of `split(/\n/, $description)`.
+    /// `#<encoded line>` for every piece of `split(/\n/, $description)`: the pieces between
+    /// newlines, trailing empty pieces dropped.
     static func writeDescription(_ d: [UInt8], into out: inout [UInt8]) {
-        for line in perlSplit(d, separator: ConfigASCII.newline) {
-            out.append(ConfigASCII.hash)
-            DescriptionCoding.encode(line, into: &out)
-            out.append(ConfigASCII.newline)
+        d.withUnsafeBufferPointer { text in
+            guard let base = text.baseAddress else { return }
+            var end = text.count
+            while end > 0 && text[end - 1] == ConfigASCII.newline { end -= 1 }
+            var start = 0
+            while start < end {
+                var lineEnd = end
+                if let nl = memchr(base + start, Int32(ConfigASCII.newline), end - start) {
+                    lineEnd = UnsafePointer<UInt8>(nl.assumingMemoryBound(to: UInt8.self)) - base
+                }
+                out.append(ConfigASCII.hash)
+                DescriptionCoding.encode(buffer: UnsafeBufferPointer(rebasing: text[start..<lineEnd]), into: &out)
+                out.append(ConfigASCII.newline)
+                start = lineEnd + 1
+            }
         }
     }
 

@@ -35,15 +35,30 @@ public enum DescriptionCoding {
 
     /// Encodes UTF-8 bytes of one description line for a `#` comment line.
     public static func encode<C: Collection>(_ bytes: C, into out: inout [UInt8]) where C.Element == UInt8 {
-        for b in bytes {
-            if (b >= 0x20 && b <= 0x24) || (b >= 0x26 && b <= 0x39) || (b >= 0x3B && b <= 0x7E) {
-                out.append(b)
-            } else {
-                out.append(ConfigASCII.percent)
-                out.append(hexDigits[Int(b >> 4)])
-                out.append(hexDigits[Int(b & 0x0F)])
-            }
+        if bytes.withContiguousStorageIfAvailable({ encode(buffer: $0, into: &out) }) != nil { return }
+        encode(buffer: Array(bytes)[...], into: &out)
+    }
+
+    /// Whether a byte stays as it is in a `#` line (printable ASCII except `%` and `:`).
+    @inline(__always)
+    static func isKept(_ b: UInt8) -> Bool { (b >= 0x20 && b <= 0x24) || (b >= 0x26 && b <= 0x39) || (b >= 0x3B && b <= 0x7E) }
+
+    /// `encode` on contiguous bytes: runs of kept bytes are copied at once.
+    static func encode(buffer bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        var runStart = 0
+        for i in bytes.indices where !isKept(bytes[i]) {
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            let b = bytes[i]
+            out.append(ConfigASCII.percent)
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0x0F)])
+            runStart = i + 1
         }
+        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+    }
+
+    private static func encode(buffer slice: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        slice.withUnsafeBufferPointer { encode(buffer: $0, into: &out) }
     }
 
     /// Encodes one description line (a string without `\n`) for a `#` comment line.
