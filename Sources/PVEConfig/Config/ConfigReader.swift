@@ -83,7 +83,8 @@ private struct ReaderState {
     /// Lines of the section's `description:` and `env:` members (for duplicate notices).
     var descriptionLine = 0
     var environmentLine = 0
-    var sectionSeen: Set<String> = []
+    /// Whether a `[pve:pending]` section came before (snapshots: their names in `config.snapshots`).
+    var pendingSeen = false
 
     init(file: String, vmid: String, strict: Bool) {
         self.file = file
@@ -141,10 +142,10 @@ private struct ReaderState {
             return
         case .pendingHeader:
             closeSection()
-            if sectionSeen.contains("\u{0}pending") {
+            if pendingSeen {
                 try report(.notice, line, 1, "duplicate section '[pve:pending]': the earlier one is discarded")
             }
-            sectionSeen.insert("\u{0}pending")
+            pendingSeen = true
             target = .pending
             // A `pending` member of the main section is replaced by the section.
             config.main.remove("pending")
@@ -154,10 +155,9 @@ private struct ReaderState {
             if let clobbered = config.main.rawValue("snapshots") {
                 try report(.fatal, line, 1, "Can't use string (\"\(clobbered.utf8String)\") as a HASH ref while \"strict refs\" in use")
             }
-            if sectionSeen.contains(name) {
+            if config.snapshots[name] != nil {
                 try report(.notice, line, 1, "duplicate section '[\(name)]': the earlier one is discarded")
             }
-            sectionSeen.insert(name)
             target = .snapshot(name)
         case .comment(let r):
             descriptionBuffer.append(contentsOf: DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[r])))

@@ -39,7 +39,7 @@ public enum ConfigWriter {
         var main = config.main
         main.remove("snapstate")
         removeUnusedStillInUse(&main)
-        for member in ["pending", "snapshots"] {
+        for member in ConfigWriter.clobberedHashes {
             if let v = main.rawValue(member) {
                 throw ConfigWriteError(
                     key: member,
@@ -51,8 +51,7 @@ public enum ConfigWriter {
             out.append(contentsOf: "\n[pve:pending]\n".utf8)
             try writeSection(config.pending, into: &out)
         }
-        for name in config.snapshotNames {
-            guard let section = config.snapshots[name] else { continue }
+        for (name, section) in config.snapshots.sorted(by: { ByteText.less($0.key, $1.key) }) {
             out.append(ConfigASCII.newline)
             out.append(ConfigASCII.openBracket)
             out.append(contentsOf: name.utf8)
@@ -61,6 +60,9 @@ public enum ConfigWriter {
             try writeSection(section, into: &out)
         }
     }
+
+    /// Members that stand for the parser's `pending`/`snapshots` hashes when set as plain keys.
+    private static let clobberedHashes = ["pending", "snapshots"]
 
     /// The canonical text of `config` (see `write(_:)`).
     public static func text(_ config: ContainerConfig) throws(ConfigWriteError) -> String {
@@ -171,6 +173,8 @@ public enum ConfigWriter {
     /// Drops main-section members starting with `unused` whose value is a volume ID still used by
     /// `rootfs`/`mpN` (Proxmox: the `get_vm_volumes` clean-up in `write_pct_config`).
     static func removeUnusedStillInUse(_ s: inout ConfigSection) {
+        // Keys are sorted: most sections have no `u…` key at all.
+        guard s.entries.contains(where: { $0.prefix >> 56 == UInt64(UInt8(ascii: "u")) }) else { return }
         var unused: [(key: String, value: [UInt8])] = []
         var volumeValues: [[UInt8]] = []
         s.forEachRawBuffer { key, value in

@@ -41,7 +41,8 @@ enum ConfigFileIO {
             let chunk = try readChunk(fd, capacity: capacity, failed: &failed)
             if failed != 0 { throw Failure(description: "unable to read file '\(path)' - \(errnoText(failed))") }
             if chunk.isEmpty { break }
-            out.append(contentsOf: chunk)
+            // The first chunk usually is the whole file: keep it instead of copying it.
+            if out.isEmpty { out = chunk } else { out.append(contentsOf: chunk) }
             capacity = 4096
         }
         return out
