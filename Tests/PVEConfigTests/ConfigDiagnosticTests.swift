@@ -126,4 +126,35 @@ struct ConfigDiagnosticTests {
         #expect(DescriptionCoding.decode(Array("%C0%80x".utf8)) == [0xEF, 0xBF, 0xBD, UInt8(ascii: "x")])
         #expect(DescriptionCoding.decode(Array("%80%80".utf8)) == [0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD])
     }
+
+    /// The reader's and writer's run-copying coders against plain byte-by-byte references, on
+    /// seeded random lines made of escapes, hex digits, `%` at the end, high bytes and ASCII.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func descriptionCodingRunsMatchByteByByte(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let alphabet: [UInt8] = Array("%%%0aF9gZ: #\t".utf8) + [0x7F, 0x80, 0xC3, 0x9C, 0xE2, 0xED, 0xFF, 0x00]
+        for _ in 0..<2_000 {
+            let line = (0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let prefix: [UInt8] = Array("kept\n".utf8)
+            var decoded = prefix
+            line.withUnsafeBufferPointer { DescriptionCoding.decode($0, appendingTo: &decoded) }
+            #expect(decoded == prefix + DescriptionCoding.decode(line[...]), "\(line)")
+            var encoded = prefix
+            DescriptionCoding.encode(line, into: &encoded)
+            var reference = prefix
+            for b in line {
+                if DescriptionCoding.isKept(b) {
+                    reference.append(b)
+                } else {
+                    reference += Array("%".utf8) + Array(String(b, radix: 16, uppercase: true).utf8).paddedHex
+                }
+            }
+            #expect(encoded == reference, "\(line)")
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// A one-digit hex number padded to two digits.
+    fileprivate var paddedHex: [UInt8] { count == 1 ? [UInt8(ascii: "0")] + self : self }
 }

@@ -98,7 +98,7 @@ private struct ReaderState {
         diagnostics.append(d)
     }
 
-    mutating func closeSection() {
+    mutating func closeSection(last: Bool = false) {
         if ByteText.isPerlTrue(descriptionBuffer) { section.descriptionBytes = descriptionBuffer }
         descriptionBuffer.removeAll(keepingCapacity: true)
         switch target {
@@ -107,7 +107,7 @@ private struct ReaderState {
         case .snapshot(let name): config.snapshots[name] = section
         }
         section = ConfigSection()
-        section.reserve()
+        if !last { section.reserve() }
         descriptionLine = 0
         environmentLine = 0
     }
@@ -131,7 +131,7 @@ private struct ReaderState {
             try handle(b, lineStart, lineEnd, lineNumber)
             lineStart = lineEnd + 1
         }
-        closeSection()
+        closeSection(last: true)
         config.main.remove("snapstate")
     }
 
@@ -160,7 +160,7 @@ private struct ReaderState {
             }
             target = .snapshot(name)
         case .comment(let r):
-            descriptionBuffer.append(contentsOf: DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[r])))
+            DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[r]), appendingTo: &descriptionBuffer)
             descriptionBuffer.append(ConfigASCII.newline)
         case .lxc(let k, let v):
             let key = ByteText.string(b, k.lowerBound, k.upperBound)
@@ -190,7 +190,7 @@ private struct ReaderState {
                 try report(.error, line, 1, "vm \(vmid) - unable to parse config: \(ByteText.string(b, start, end))")
             }
         case .description(let v):
-            descriptionBuffer.append(contentsOf: DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[v])))
+            DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[v]), appendingTo: &descriptionBuffer)
         case .snapstate(let v):
             section.setRawValue(ByteText.bytes(b, v.lowerBound, v.upperBound), for: "snapstate")
             if !ByteText.hasPrefix(b, start, end, "snapstate:") {

@@ -33,6 +33,36 @@ public enum DescriptionCoding {
         return hasHighBytes ? laxUTF8(raw) : raw
     }
 
+    /// `decode`, appending to `out`: runs without `%` escapes are copied at once, and only a line
+    /// with bytes ≥ 0x80 goes through the lax UTF-8 pass.
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, appendingTo out: inout [UInt8]) {
+        let mark = out.count
+        let n = text.count
+        var hasHighBytes = false
+        var runStart = 0
+        var i = 0
+        while i < n {
+            let b = text[i]
+            if b == ConfigASCII.percent, i + 2 < n, let hi = hexValue(text[i + 1]), let lo = hexValue(text[i + 2]) {
+                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<i])) }
+                let v = hi << 4 | lo
+                if v >= 0x80 { hasHighBytes = true }
+                out.append(v)
+                i += 3
+                runStart = i
+                continue
+            }
+            if b >= 0x80 { hasHighBytes = true }
+            i += 1
+        }
+        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...])) }
+        if hasHighBytes {
+            let raw = Array(out[mark...])
+            out.removeSubrange(mark...)
+            out.append(contentsOf: laxUTF8(raw))
+        }
+    }
+
     /// Encodes UTF-8 bytes of one description line for a `#` comment line.
     public static func encode<C: Collection>(_ bytes: C, into out: inout [UInt8]) where C.Element == UInt8 {
         if bytes.withContiguousStorageIfAvailable({ encode(buffer: $0, into: &out) }) != nil { return }
