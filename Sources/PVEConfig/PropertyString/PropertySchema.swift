@@ -150,7 +150,8 @@ package final class PropertySchema: @unchecked Sendable {
         var maximum: Int?
         var minLength: Int?
         var maxLength: Int?
-        var hasEnumeration: Bool
+        /// The allowed values as a range of `enumerationValues` (nil: no `enum`).
+        var enumeration: Range<Int>?
     }
 
     /// Keys sorted in byte order (Proxmox's print order for non-default keys).
@@ -159,38 +160,66 @@ package final class PropertySchema: @unchecked Sendable {
     package let defaultKey: Int?
     /// `keys[i]`'s rules.
     private let rules: UnsafeMutableBufferPointer<Rule>
-    /// All key names back to back; `nameEnds[i]` is the end of `keys[i]`'s name.
-    private let nameBytes: UnsafeMutableBufferPointer<UInt8>
-    private let nameEnds: UnsafeMutableBufferPointer<Int>
+    /// The key names for looking up input keys, ordered by length; those of length `n` are
+    /// `names[namesOfLength[n]..<namesOfLength[n + 1]]`.
+    private let names: UnsafeMutableBufferPointer<(name: PackedName, index: Int)>
+    private let namesOfLength: UnsafeMutableBufferPointer<Int>
+    /// The byte ranges (in `enumerationBytes`) of every key's allowed values, back to back.
+    private let enumerationValues: UnsafeMutableBufferPointer<Range<Int>>
+    private let enumerationBytes: UnsafeMutableBufferPointer<UInt8>
+    /// Bit `i` set: `keys[i]` is required.
+    private let requiredKeys: UInt64
 
     package init(_ keys: [Key], defaultKey: String? = nil) {
+        precondition(keys.count <= 64, "a property-string schema has at most 64 keys")
         let sorted = keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         self.keys = sorted
         self.defaultKey = defaultKey.flatMap { name in sorted.firstIndex { $0.name == name } }
-        let rules = sorted.map {
-            Rule(
-                type: $0.type, optional: $0.optional, format: $0.format, pattern: $0.pattern, minimum: $0.minimum,
-                maximum: $0.maximum, minLength: $0.minLength, maxLength: $0.maxLength,
-                hasEnumeration: $0.enumeration != nil)
+        var values: [Range<Int>] = []
+        var bytes: [UInt8] = []
+        var rules: [Rule] = []
+        for key in sorted {
+            var enumeration: Range<Int>?
+            if let allowed = key.enumeration {
+                let first = values.count
+                for value in allowed {
+                    values.append(bytes.count..<(bytes.count + value.utf8.count))
+                    bytes.append(contentsOf: value.utf8)
+                }
+                enumeration = first..<values.count
+            }
+            rules.append(
+                Rule(
+                    type: key.type, optional: key.optional, format: key.format, pattern: key.pattern,
+                    minimum: key.minimum, maximum: key.maximum, minLength: key.minLength, maxLength: key.maxLength,
+                    enumeration: enumeration))
         }
-        self.rules = .allocate(capacity: rules.count)
-        _ = self.rules.initialize(from: rules)
-        let names = sorted.flatMap(\.bytes)
-        self.nameBytes = .allocate(capacity: names.count)
-        _ = self.nameBytes.initialize(from: names)
-        var end = 0
-        let ends = sorted.map {
-            end += $0.bytes.count
-            return end
-        }
-        self.nameEnds = .allocate(capacity: ends.count)
-        _ = self.nameEnds.initialize(from: ends)
+        self.rules = Self.allocate(rules)
+        let byLength = sorted.enumerated().map { (name: PackedName($1.bytes), index: $0) }
+            .filter { $0.name.count <= PackedName.capacity }
+            .sorted { ($0.name.count, $0.index) < ($1.name.count, $1.index) }
+        self.names = Self.allocate(byLength)
+        self.namesOfLength = Self.allocate(
+            (0...(PackedName.capacity + 1)).map { n in byLength.firstIndex { $0.name.count >= n } ?? byLength.count })
+        self.enumerationValues = Self.allocate(values)
+        self.enumerationBytes = Self.allocate(bytes)
+        var required: UInt64 = 0
+        for (i, key) in sorted.enumerated() where !key.optional { required |= 1 << i }
+        self.requiredKeys = required
+    }
+
+    private static func allocate<T>(_ elements: [T]) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: elements.count)
+        _ = buffer.initialize(from: elements)
+        return buffer
     }
 
     deinit {
-        rules.deallocate()
-        nameBytes.deallocate()
-        nameEnds.deallocate()
+        rules.deinitialize().deallocate()
+        names.deinitialize().deallocate()
+        namesOfLength.deallocate()
+        enumerationValues.deallocate()
+        enumerationBytes.deallocate()
     }
 
     /// Index of the key named `name` (a programming error if absent: returns 0).
@@ -199,21 +228,26 @@ package final class PropertySchema: @unchecked Sendable {
     }
 
     /// Index of the key spelled by `s`, or nil for a key the schema does not define.
-    @inline(__always)
     package func index(of s: UnsafeBufferPointer<UInt8>) -> Int? {
-        var start = 0
-        for i in 0..<nameEnds.count {
-            let end = nameEnds[i]
-            defer { start = end }
-            guard end - start == s.count else { continue }
-            var equal = true
-            for j in 0..<s.count where nameBytes[start + j] != s[j] {
-                equal = false
-                break
-            }
-            if equal { return i }
+        index(ofKeyAt: 0..<s.count, in: s)
+    }
+
+    /// Index of the key spelled by `s[range]`, or nil for a key the schema does not define.
+    @inline(__always)
+    package func index(ofKeyAt range: Range<Int>, in s: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard range.count <= PackedName.capacity else {
+            return longNameIndex(of: UnsafeBufferPointer(rebasing: s[range]))
         }
+        let candidates = namesOfLength[range.count]..<namesOfLength[range.count + 1]
+        guard !candidates.isEmpty else { return nil }
+        let name = PackedName(s, range)
+        for i in candidates where names[i].name == name { return names[i].index }
         return nil
+    }
+
+    /// The rare case of an input key longer than a packed name: compare the full names.
+    private func longNameIndex(of s: UnsafeBufferPointer<UInt8>) -> Int? {
+        keys.firstIndex { $0.bytes.elementsEqual(s) }
     }
 
     /// A key's value in the input: its byte range and where its key started.
@@ -252,6 +286,8 @@ package final class PropertySchema: @unchecked Sendable {
         _ s: UnsafeBufferPointer<UInt8>, into slots: UnsafeMutableBufferPointer<Slot?>
     ) throws(PropertyStringError) -> Parsed {
         var parsed = Parsed(slots: slots, unknown: [])
+        // Bit `i` set: `slots[i]` holds a value.
+        var present: UInt64 = 0
         var sawBareValue = false
         var parser = PropertyStringParser(s)
         while let (part, start) = parser.next() {
@@ -259,11 +295,12 @@ package final class PropertySchema: @unchecked Sendable {
             case .blank:
                 continue
             case .pair(let keyRange, let valueRange):
-                let key = UnsafeBufferPointer(rebasing: s[keyRange])
-                if let index = index(of: key) {
-                    if parsed.slots[index] != nil { throw .duplicateKey(keys[index].name, offset: start) }
+                if let index = index(ofKeyAt: keyRange, in: s) {
+                    if present & 1 << index != 0 { throw .duplicateKey(keys[index].name, offset: start) }
                     parsed.slots[index] = Slot(value: valueRange, keyOffset: start)
+                    present |= 1 << index
                 } else {
+                    let key = UnsafeBufferPointer(rebasing: s[keyRange])
                     for other in parsed.unknown where s[other.key].elementsEqual(key) {
                         throw .duplicateKey(Bytes.string(key), offset: start)
                     }
@@ -281,21 +318,31 @@ package final class PropertySchema: @unchecked Sendable {
                     }
                 }
                 parsed.slots[defaultKey] = Slot(value: valueRange, keyOffset: start)
+                present |= 1 << defaultKey
             case .malformed:
                 throw .missingKey(offset: start)
             }
         }
+        try validate(s, parsed, present: present)
+        return parsed
+    }
+
+    /// Proxmox's `check_object` on the parsed slots: every present value passes its key's checks,
+    /// every required key is present, and there are no unknown keys. All failures are collected.
+    private func validate(
+        _ s: UnsafeBufferPointer<UInt8>, _ parsed: Parsed, present: UInt64
+    ) throws(PropertyStringError) {
         var errors: [PropertyStringError.Entry] = []
-        for index in 0..<rules.count {
+        // The present and the required keys, in key order.
+        var pending = present | requiredKeys
+        while pending != 0 {
+            let index = pending.trailingZeroBitCount
+            pending &= pending &- 1
             guard let slot = parsed.slots[index] else {
-                if !rules[index].optional {
-                    errors.append(.init(key: keys[index].name, message: SchemaMessage.missing, offset: s.count))
-                }
+                errors.append(.init(key: keys[index].name, message: SchemaMessage.missing, offset: s.count))
                 continue
             }
-            let value = UnsafeBufferPointer(rebasing: s[slot.value])
-            let allowed = rules[index].hasEnumeration ? keys[index].enumeration : nil
-            if let message = Self.check(value, rules[index], enumeration: allowed) {
+            if let message = problem(UnsafeBufferPointer(rebasing: s[slot.value]), key: index) {
                 errors.append(.init(key: keys[index].name, message: message, offset: slot.value.lowerBound))
             }
         }
@@ -306,15 +353,14 @@ package final class PropertySchema: @unchecked Sendable {
                     offset: unknown.key.lowerBound))
         }
         if !errors.isEmpty { throw PropertyStringError(entries: errors) }
-        return parsed
     }
 
-    /// `check_prop` for one present value, stopping at the first failure: type, format, pattern,
-    /// maxLength, minLength, maximum and minimum (only if the value looks numeric), enum.
-    package static func check(
-        _ value: UnsafeBufferPointer<UInt8>, _ key: Rule, enumeration: [String]?
-    ) -> String? {
-        switch key.type {
+    /// `check_prop` for the present value of `keys[index]`, stopping at the first failure: type,
+    /// format, pattern, maxLength, minLength, maximum and minimum (only if the value looks
+    /// numeric), enum. Messages are built only for a failing value.
+    package func problem(_ value: UnsafeBufferPointer<UInt8>, key index: Int) -> String? {
+        let rule = rules.baseAddress! + index
+        switch rule.pointee.type {
         case .string: break
         case .boolean:
             if parsePerlBoolean(value) == nil { return SchemaMessage.typeCheck("boolean", got: Bytes.string(value)) }
@@ -324,24 +370,76 @@ package final class PropertySchema: @unchecked Sendable {
         case .number:
             if !PerlNumber.isNumber(value) { return SchemaMessage.typeCheck("number", got: Bytes.string(value)) }
         }
-        if let format = key.format, let message = format.check(value) {
+        if let format = rule.pointee.format, let message = format.check(value) {
             return SchemaMessage.invalidFormat(message)
         }
-        if let pattern = key.pattern, !pattern.matches(value) {
+        if let pattern = rule.pointee.pattern, !pattern.matches(value) {
             return SchemaMessage.patternMismatch
         }
         // Perl's length() counts bytes here (Proxmox's strings are byte strings).
-        if let maxLength = key.maxLength, value.count > maxLength { return SchemaMessage.maxLength(maxLength) }
-        if let minLength = key.minLength, value.count < minLength { return SchemaMessage.minLength(minLength) }
-        if key.maximum != nil || key.minimum != nil, PerlNumber.isNumber(value) {
-            let number = PerlNumber.value(value)
-            if let maximum = key.maximum, number > Double(maximum) { return SchemaMessage.maximum(maximum) }
-            if let minimum = key.minimum, number < Double(minimum) { return SchemaMessage.minimum(minimum) }
+        if let maxLength = rule.pointee.maxLength, value.count > maxLength { return SchemaMessage.maxLength(maxLength) }
+        if let minLength = rule.pointee.minLength, value.count < minLength { return SchemaMessage.minLength(minLength) }
+        if rule.pointee.maximum != nil || rule.pointee.minimum != nil, PerlNumber.isNumber(value) {
+            if let maximum = rule.pointee.maximum, PerlNumber.compare(value, maximum) > 0 {
+                return SchemaMessage.maximum(maximum)
+            }
+            if let minimum = rule.pointee.minimum, PerlNumber.compare(value, minimum) < 0 {
+                return SchemaMessage.minimum(minimum)
+            }
         }
-        if let allowed = enumeration {
-            let text = Bytes.string(value)
-            if !allowed.contains(text) { return SchemaMessage.enumeration(text, allowed) }
+        if let allowed = rule.pointee.enumeration, !isAllowed(value, allowed) {
+            return SchemaMessage.enumeration(Bytes.string(value), keys[index].enumeration ?? [])
         }
         return nil
+    }
+
+    /// Whether `value` is one of the allowed values (Perl's `eq`: byte equality).
+    private func isAllowed(_ value: UnsafeBufferPointer<UInt8>, _ allowed: Range<Int>) -> Bool {
+        for range in enumerationValues[allowed] where range.count == value.count {
+            if UnsafeBufferPointer(rebasing: enumerationBytes[range]).elementsEqual(value) { return true }
+        }
+        return false
+    }
+}
+
+/// A key name of up to 16 bytes as two little-endian words plus its length, so that looking up
+/// an input key is a few integer comparisons per schema key instead of a byte loop.
+struct PackedName: Equatable {
+    static let capacity = 16
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    var count: Int
+
+    /// Packs the first `capacity` bytes of `name` (longer names keep their full length, so they
+    /// never equal a packed input key, which is at most `capacity` bytes long).
+    init<C: Collection<UInt8>>(_ name: C) {
+        count = name.count
+        for (i, b) in name.prefix(Self.capacity).enumerated() {
+            if i < 8 { low |= UInt64(b) << (8 * i) } else { high |= UInt64(b) << (8 * (i - 8)) }
+        }
+    }
+
+    /// Packs `s[range]` (at most `capacity` bytes).
+    @inline(__always)
+    init(_ s: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        count = range.count
+        guard count > 0 else { return }
+        low = ByteWords.packed(s, at: range.lowerBound, count: min(count, 8))
+        if count > 8 { high = ByteWords.packed(s, at: range.lowerBound + 8, count: count - 8) }
+    }
+}
+
+extension PerlNumber {
+    /// The sign of `value - bound` as Perl's numeric comparison sees it, for a value that passed
+    /// ``isNumber(_:)``. Plain digit strings short enough to be exact doubles are compared as
+    /// integers (the common case, e.g. `mtu=1500`); everything else goes through ``value(_:)``.
+    static func compare(_ raw: UnsafeBufferPointer<UInt8>, _ bound: Int) -> Int {
+        let s = Bytes.dollarTrimmed(raw)
+        if s.count <= 15, Bytes.isDigits(s) {
+            let v = Int(Bytes.digitValue(s))
+            return v > bound ? 1 : (v < bound ? -1 : 0)
+        }
+        let number = value(raw)
+        return number > Double(bound) ? 1 : (number < Double(bound) ? -1 : 0)
     }
 }

@@ -23,37 +23,56 @@ package struct PropertyStringParser {
     }
 
     /// The next part and its start offset, or nil at the end.
+    @inline(__always)
     package mutating func next() -> (part: RawPart, start: Int)? {
         if done { return nil }
         let start = position
-        var end = start
+        var end = bytes.count
         var firstEquals = -1
-        while end < bytes.count {
-            let b = bytes[end]
-            if b == ASCII.comma { break }
-            if b == ASCII.equals, firstEquals < 0 { firstEquals = end }
-            end += 1
+        // Newlines after the first `=` decide whether the value is a valid `.+$` match.
+        var newlinesInValue = 0
+        var i = start
+        while i < bytes.count {
+            let b = bytes[i]
+            if Self.isSpecial(b) {
+                if b == ASCII.comma {
+                    end = i
+                    break
+                }
+                if b == ASCII.equals {
+                    if firstEquals < 0 { firstEquals = i }
+                } else if firstEquals >= 0 {
+                    newlinesInValue += 1
+                }
+            }
+            i += 1
         }
         if end >= bytes.count { done = true } else { position = end + 1 }
-        return (Self.classify(bytes, start, end, firstEquals), start)
+        return (Self.classify(bytes, start, end, firstEquals, newlinesInValue), start)
+    }
+
+    /// `,`, `=` or a newline: the bytes the splitter has to look at, found with one bit test.
+    @inline(__always)
+    private static func isSpecial(_ b: UInt8) -> Bool {
+        let mask: UInt64 = 1 << ASCII.comma | 1 << ASCII.equals | 1 << ASCII.newline
+        return b < 64 && (mask &>> UInt64(b)) & 1 != 0
     }
 
     @inline(__always)
-    private static func classify(_ s: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ eq: Int) -> RawPart {
+    private static func classify(
+        _ s: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ eq: Int, _ newlines: Int
+    ) -> RawPart {
         if eq < 0 {
             for i in start..<end where !ASCII.isSpace(s[i]) { return .bare(start..<end) }
             return .blank
         }
+        // `m/^([^=]+)=(.+)$/`: a non-empty key, and a non-empty value without newlines except
+        // one final newline, which `$` leaves out.
         if eq > start {
-            var valueEnd = end
-            if valueEnd > eq + 1, s[valueEnd - 1] == ASCII.newline { valueEnd -= 1 }
-            if valueEnd > eq + 1 {
-                var hasNewline = false
-                for i in (eq + 1)..<valueEnd where s[i] == ASCII.newline {
-                    hasNewline = true
-                    break
-                }
-                if !hasNewline { return .pair(key: start..<eq, value: (eq + 1)..<valueEnd) }
+            let valueStart = eq + 1
+            if newlines == 0, end > valueStart { return .pair(key: start..<eq, value: valueStart..<end) }
+            if newlines == 1, end - 1 > valueStart, s[end - 1] == ASCII.newline {
+                return .pair(key: start..<eq, value: valueStart..<(end - 1))
             }
         }
         return .malformed(start..<end)

@@ -146,7 +146,8 @@ public struct ConfigValueFormat: Sendable, Hashable, CustomStringConvertible {
             if let message { throw PropertyStringError(message: message, offset: 0) }
         }
         func list(_ item: (UnsafeBufferPointer<UInt8>) -> String?) throws(PropertyStringError) {
-            for r in ValueList.split(s) {
+            var items = ValueList.Items(s)
+            while let r = items.next() {
                 if let message = item(UnsafeBufferPointer(rebasing: s[r])) {
                     throw PropertyStringError(message: message, offset: r.lowerBound)
                 }

@@ -9,6 +9,8 @@ package enum FormatCheck {
     /// `pve-lxc-mp-string` (Proxmox: `PVE::LXC::Config::verify_lxc_mp_string`): rejects `/./`,
     /// `/../`, a trailing `/.` or `/..`, and a leading `../`.
     package static func mountPointString(_ s: UnsafeBufferPointer<UInt8>) -> String? {
+        // Every rejected sequence contains a dot; most paths and volume IDs have none.
+        guard ByteWords.firstIndex(of: ASCII.dot, in: s) != nil else { return nil }
         if containsDotSegment(s, followedBySlashOnly: true) || endsWithDotSegment(s) || startsWithDotDotSlash(s) {
             return Bytes.string(s) + " contains illegal character sequences"
         }
@@ -73,18 +75,15 @@ package enum FormatCheck {
 
     package static func isUnicastMAC(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         guard s.count == 17 else { return false }
-        for i in 0..<17 {
-            let b = s[i]
-            if i % 3 == 2 {
-                guard b == ASCII.colon else { return false }
-            } else {
-                guard ASCII.isHexDigit(b) else { return false }
-            }
+        // Six pairs of hex digits at 0, 3, …, 15, separated by colons.
+        for i in stride(from: 0, to: 17, by: 3) {
+            guard ASCII.isHexDigit(s[i]), ASCII.isHexDigit(s[i + 1]) else { return false }
+            if i < 15, s[i + 2] != ASCII.colon { return false }
         }
-        // The second hex digit must be even (I/G bit clear).
-        let second = ASCII.lowercased(s[1])
-        let nibble = ASCII.isDigit(second) ? second &- ASCII.zero : second &- UInt8(ascii: "a") &+ 10
-        return nibble & 1 == 0
+        // The second hex digit must be even (I/G bit clear): in ASCII, the low bit of `0`–`9` is
+        // the digit's parity and that of `a`–`f`/`A`–`F` is the opposite of the value's.
+        let second = s[1]
+        return ASCII.isDigit(second) ? second & 1 == 0 : second & 1 == 1
     }
 
     /// `ipv4` (Proxmox: `PVE::JSONSchema::pve_verify_ipv4`).
@@ -200,23 +199,26 @@ package enum FormatCheck {
     /// `dns-name` (Proxmox: `PVE::JSONSchema::pve_verify_dns_name`): dot-separated labels of
     /// `[A-Za-z0-9]`, inner `-` allowed.
     package static func dnsName(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
-        let s = Bytes.dollarTrimmed(raw)
+        isDNSName(Bytes.dollarTrimmed(raw)) ? nil : "value does not look like a valid DNS name"
+    }
+
+    /// Labels that are non-empty, consist of letters, digits and `-`, and neither start nor end
+    /// with `-`.
+    private static func isDNSName(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         var labelStart = 0
-        var ok = !s.isEmpty
-        var i = 0
-        while ok, i <= s.count {
-            if i == s.count || s[i] == ASCII.dot {
-                let length = i - labelStart
-                if length == 0 || !ASCII.isAlphanumeric(s[labelStart]) || !ASCII.isAlphanumeric(s[i - 1]) {
-                    ok = false
-                }
+        for i in 0..<s.count {
+            let b = s[i]
+            if ASCII.isAlphanumeric(b) { continue }
+            if b == ASCII.minus {
+                if i == labelStart { return false }
+            } else if b == ASCII.dot {
+                if i == labelStart || s[i - 1] == ASCII.minus { return false }
                 labelStart = i + 1
-            } else if !(ASCII.isAlphanumeric(s[i]) || s[i] == ASCII.minus) {
-                ok = false
+            } else {
+                return false
             }
-            i += 1
         }
-        return ok ? nil : "value does not look like a valid DNS name"
+        return s.count > labelStart && s[s.count - 1] != ASCII.minus
     }
 
     /// `pve-tag` (Proxmox: `PVE::JSONSchema::pve_verify_tag`): `m/^[a-z0-9_][a-z0-9_\-\+\.]*$/i`.

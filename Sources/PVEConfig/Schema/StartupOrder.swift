@@ -80,24 +80,50 @@ public enum ValueList {
 
     package static func split(_ s: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var result: [Range<Int>] = []
-        if s.contains(ASCII.nul) {
-            var start = 0
-            for i in 0...s.count where i == s.count || s[i] == ASCII.nul {
-                result.append(start..<i)
-                start = i + 1
-            }
-            // Perl's split drops trailing empty fields.
-            while let last = result.last, last.isEmpty { result.removeLast() }
-            return result
-        }
-        func isSeparator(_ b: UInt8) -> Bool { ASCII.isSpace(b) || b == ASCII.comma || b == ASCII.semicolon }
-        var i = 0
-        while i < s.count {
-            while i < s.count, isSeparator(s[i]) { i += 1 }
-            let start = i
-            while i < s.count, !isSeparator(s[i]) { i += 1 }
-            if i > start { result.append(start..<i) }
-        }
+        var items = Items(s)
+        while let item = items.next() { result.append(item) }
         return result
+    }
+
+    /// The items of a list one by one, without allocating (the config reader's path).
+    package struct Items: IteratorProtocol {
+        private let s: UnsafeBufferPointer<UInt8>
+        private let splitsAtNul: Bool
+        private var position = 0
+
+        package init(_ s: UnsafeBufferPointer<UInt8>) {
+            self.s = s
+            self.splitsAtNul = s.contains(ASCII.nul)
+        }
+
+        package mutating func next() -> Range<Int>? {
+            splitsAtNul ? nextNulField() : nextWord()
+        }
+
+        /// Fields between NUL bytes; Perl's split drops the trailing empty fields, i.e. those
+        /// followed by nothing but NUL bytes.
+        private mutating func nextNulField() -> Range<Int>? {
+            let start = position
+            guard start < s.count, s[start...].contains(where: { $0 != ASCII.nul }) else { return nil }
+            var end = start
+            while end < s.count, s[end] != ASCII.nul { end += 1 }
+            position = end + 1
+            return start..<end
+        }
+
+        /// Runs of bytes that are neither whitespace nor `,`/`;`.
+        private mutating func nextWord() -> Range<Int>? {
+            var i = position
+            while i < s.count, Self.isSeparator(s[i]) { i += 1 }
+            let start = i
+            while i < s.count, !Self.isSeparator(s[i]) { i += 1 }
+            position = i
+            return i > start ? start..<i : nil
+        }
+
+        @inline(__always)
+        private static func isSeparator(_ b: UInt8) -> Bool {
+            ASCII.isSpace(b) || b == ASCII.comma || b == ASCII.semicolon
+        }
     }
 }
