@@ -26,6 +26,14 @@ enum ConfigLineKind: Sendable, Hashable {
 enum ConfigLineClassifier {
     /// Classifies the line `b[start..<end]` (without its `\n`).
     static func classify(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> ConfigLineKind {
+        // Most lines are `key: value` with a key not starting with `l` or `d`: of the patterns
+        // before key/value, only the unanchored `snapstate` one can match such a line.
+        if start < end, case let first = b[start], ConfigASCII.isLower(first),
+            first != UInt8(ascii: "l"), first != UInt8(ascii: "d")
+        {
+            if let state = snapstate(b, start, end) { return .snapstate(value: state) }
+            return keyValue(b, start, end)
+        }
         let firstNonSpace = ByteText.skipSpace(b, start, end)
         if firstNonSpace == end { return .blank }
         let first = b[start]
@@ -75,23 +83,25 @@ enum ConfigLineClassifier {
             let vs = ByteText.skipSpace(b, start + 7, end)
             if vs < end { return .delete(value: vs..<ByteText.trimEnd(b, vs, end)) }
         }
-        if ConfigASCII.isLower(first) {
-            var i = start + 1
-            while i < end, ConfigASCII.isLower(b[i]) || b[i] == ConfigASCII.underscore { i += 1 }
-            while i < end, ConfigASCII.isDigit(b[i]) { i += 1 }
-            if i < end, b[i] == ConfigASCII.colon {
-                let rest = i + 1
-                if rest < end {
-                    let vs = ByteText.skipSpace(b, rest, end)
-                    if vs == end {
-                        // `.+?` needs one byte: an all-blank value is its last blank.
-                        return .keyValue(key: start..<i, value: (end - 1)..<end)
-                    }
-                    return .keyValue(key: start..<i, value: vs..<ByteText.trimEnd(b, vs, end))
-                }
-            }
-        }
+        if ConfigASCII.isLower(first) { return keyValue(b, start, end) }
         return .invalid
+    }
+
+    /// `^([a-z][a-z_]*\d*):\s*(.+?)\s*$` on a line starting with a lower-case letter, else `.invalid`.
+    @inline(__always)
+    private static func keyValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> ConfigLineKind {
+        var i = start + 1
+        while i < end, ConfigASCII.isLower(b[i]) || b[i] == ConfigASCII.underscore { i += 1 }
+        while i < end, ConfigASCII.isDigit(b[i]) { i += 1 }
+        guard i < end, b[i] == ConfigASCII.colon else { return .invalid }
+        let rest = i + 1
+        guard rest < end else { return .invalid }
+        let vs = ByteText.skipSpace(b, rest, end)
+        if vs == end {
+            // `.+?` needs one byte: an all-blank value is its last blank.
+            return .keyValue(key: start..<i, value: (end - 1)..<end)
+        }
+        return .keyValue(key: start..<i, value: vs..<ByteText.trimEnd(b, vs, end))
     }
 
     /// The unanchored `snapstate:\s*(prepare|delete)\s*$`.

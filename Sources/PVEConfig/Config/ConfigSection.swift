@@ -153,6 +153,13 @@ public struct ConfigSection: Sendable, Hashable {
         Bytes.withBytes(key) { index(ofBytes: $0) }
     }
 
+    /// Index in `entries` of the member `key`, if set.
+    func entryIndex(of key: StaticString) -> Int? {
+        let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        let (found, i) = index(ofBytes: k)
+        return found ? i : nil
+    }
+
     // MARK: Raw access
 
     /// The raw bytes of an ordinary member.

@@ -36,17 +36,9 @@ public enum ConfigWriter {
     }
 
     private static func appendCanonical(_ config: ContainerConfig, to out: inout [UInt8]) throws(ConfigWriteError) {
-        var main = config.main
-        main.remove("snapstate")
-        removeUnusedStillInUse(&main)
-        for member in ConfigWriter.clobberedHashes {
-            if let v = main.rawValue(member) {
-                throw ConfigWriteError(
-                    key: member,
-                    message: "Can't use string (\"\(v.utf8String)\") as a HASH ref while \"strict refs\" in use")
-            }
-        }
-        try writeSection(main, into: &out)
+        let main = config.main
+        try refuseClobberedHashes(main)
+        try writeSection(main, dropping: droppedMainMembers(main), into: &out)
         if !config.pending.isEmpty {
             out.append(contentsOf: "\n[pve:pending]\n".utf8)
             try writeSection(config.pending, into: &out)
@@ -61,19 +53,30 @@ public enum ConfigWriter {
         }
     }
 
-    /// Members that stand for the parser's `pending`/`snapshots` hashes when set as plain keys.
-    private static let clobberedHashes = ["pending", "snapshots"]
+    /// Plain `pending`/`snapshots` members of the main section stand for the parser's hashes,
+    /// which Proxmox's writer then cannot walk.
+    private static func refuseClobberedHashes(_ main: ConfigSection) throws(ConfigWriteError) {
+        // Both are among the few members the writer skips; the sorted order checks `pending` first.
+        for e in main.entries where e.writerSkips {
+            let key = main.key(of: e)
+            if key == "pending" || key == "snapshots" {
+                let value = main.storage[e.valueStart..<e.end].utf8String
+                throw ConfigWriteError(key: key, message: "Can't use string (\"\(value)\") as a HASH ref while \"strict refs\" in use")
+            }
+        }
+    }
 
     /// The canonical text of `config` (see `write(_:)`).
     public static func text(_ config: ContainerConfig) throws(ConfigWriteError) -> String {
         try write(config).utf8String
     }
 
-    static func writeSection(_ s: ConfigSection, into out: inout [UInt8]) throws(ConfigWriteError) {
+    /// Writes one section; `dropped` are indices of members left out (sorted, usually none).
+    static func writeSection(_ s: ConfigSection, dropping dropped: [Int] = [], into out: inout [UInt8]) throws(ConfigWriteError) {
         if let d = s.descriptionBytes, ByteText.isPerlTrue(d) {
             writeDescription(d, into: &out)
         }
-        try writeMembers(s, into: &out)
+        try writeMembers(s, dropping: dropped, into: &out)
         if let env = s.environmentBytes, ByteText.isPerlTrue(env) {
             for item in perlSplit(env, separator: 0) {
                 out.append(contentsOf: "lxc.environment.runtime: ".utf8)
@@ -144,20 +147,30 @@ public enum ConfigWriter {
         return pieces
     }
 
-    /// The `key: value` lines of the ordinary members in key order. Each member is stored as its
-    /// line already, so runs of adjacent stored lines are copied at once.
-    static func writeMembers(_ s: ConfigSection, into out: inout [UInt8]) throws(ConfigWriteError) {
+    /// The `key: value` lines of the ordinary members in key order, except `dropped` (sorted
+    /// indices). Each member is stored as its line already, so runs of adjacent stored lines are
+    /// copied at once.
+    static func writeMembers(_ s: ConfigSection, dropping dropped: [Int], into out: inout [UInt8]) throws(ConfigWriteError) {
         let entries = s.entries
         if s.mayHoldNewline {
-            for e in entries where !e.writerSkips && s.storage[e.valueStart..<e.end].contains(ConfigASCII.newline) {
-                let key = s.key(of: e)
-                throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
+            for (i, e) in entries.enumerated() where !e.writerSkips && !dropped.contains(i) {
+                if s.storage[e.valueStart..<e.end].contains(ConfigASCII.newline) {
+                    let key = s.key(of: e)
+                    throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
+                }
             }
         }
         s.storage.withUnsafeBufferPointer { store in
             var runStart = -1
             var runEnd = -1
-            for e in entries where !e.writerSkips {
+            var nextDropped = 0
+            for i in entries.indices {
+                let e = entries[i]
+                if nextDropped < dropped.count && dropped[nextDropped] == i {
+                    nextDropped += 1
+                    continue
+                }
+                if e.writerSkips { continue }
                 if e.start == runEnd {
                     runEnd = e.end + 1
                     continue
@@ -170,41 +183,51 @@ public enum ConfigWriter {
         }
     }
 
-    /// Drops main-section members starting with `unused` whose value is a volume ID still used by
-    /// `rootfs`/`mpN` (Proxmox: the `get_vm_volumes` clean-up in `write_pct_config`).
-    static func removeUnusedStillInUse(_ s: inout ConfigSection) {
-        // Keys are sorted: most sections have no `u…` key at all.
-        guard s.entries.contains(where: { $0.prefix >> 56 == UInt64(UInt8(ascii: "u")) }) else { return }
-        var unused: [(key: String, value: [UInt8])] = []
-        var volumeValues: [[UInt8]] = []
-        s.forEachRawBuffer { key, value in
-            // Both tests need a particular first byte: skip the other keys at once.
-            switch key.first {
-            case UInt8(ascii: "u"):
-                if key.count >= 6 && Bytes.equals(UnsafeBufferPointer(rebasing: key[0..<6]), "unused") {
-                    unused.append((String(decoding: key, as: UTF8.self), Array(value)))
+    /// Indices of the main-section members the writer drops: `snapstate`, and members starting
+    /// with `unused` whose value is a volume ID still used by `rootfs`/`mpN` (Proxmox: the
+    /// `get_vm_volumes` clean-up in `write_pct_config`).
+    static func droppedMainMembers(_ s: ConfigSection) -> [Int] {
+        var dropped: [Int] = []
+        if let i = s.entryIndex(of: "snapstate") { dropped.append(i) }
+        // Keys are sorted: most sections have no `u…` key at all, and a volume still in use must
+        // occur in some `rootfs`/`mpN` value before it is worth parsing them.
+        let u = UInt64(UInt8(ascii: "u"))
+        guard s.entries.contains(where: { $0.prefix >> 56 == u }) else { return dropped }
+        let candidates = s.storage.withUnsafeBufferPointer { store -> [Int] in
+            var volumeValues: [UnsafeBufferPointer<UInt8>] = []
+            for e in s.entries {
+                let first = store[e.start]
+                guard first == UInt8(ascii: "r") || first == UInt8(ascii: "m") else { continue }
+                let key = UnsafeBufferPointer(rebasing: store[e.start..<(e.valueStart - 2)])
+                if let format = ConfigSchema.kind(forBytes: key)?.format, format == .rootfs || format == .mountPoint {
+                    volumeValues.append(UnsafeBufferPointer(rebasing: store[e.valueStart..<e.end]))
                 }
-            case UInt8(ascii: "r"), UInt8(ascii: "m"):
-                if ConfigSchema.kind(forBytes: key)?.format.map({ $0 == .rootfs || $0 == .mountPoint }) == true {
-                    volumeValues.append(Array(value))
-                }
-            default: break
             }
+            var candidates: [Int] = []
+            for (i, e) in s.entries.enumerated() where e.prefix >> 56 == u && e.keyCount >= 6 {
+                guard Bytes.equals(UnsafeBufferPointer(rebasing: store[e.start..<(e.start + 6)]), "unused") else { continue }
+                let value = UnsafeBufferPointer(rebasing: store[e.valueStart..<e.end])
+                if !value.isEmpty && volumeValues.contains(where: { occurs(value, in: $0) }) { candidates.append(i) }
+            }
+            return candidates
         }
-        guard !unused.isEmpty, !volumeValues.isEmpty else { return }
-        // Cheap filter before parsing mount points: a used volume ID occurs in some volume value.
-        let candidates = unused.filter { u in !u.value.isEmpty && volumeValues.contains { contains($0[...], u.value) } }
-        guard !candidates.isEmpty else { return }
+        guard !candidates.isEmpty else { return dropped }
         let used = Set(VolumeInfo.usedVolumeIDs(s))
-        for u in candidates where used.contains(u.value) { s.setRawValue(nil, for: u.key) }
+        for i in candidates where used.contains(Array(s.storage[s.entries[i].valueStart..<s.entries[i].end])) {
+            dropped.append(i)
+        }
+        return dropped.sorted()
     }
 
-    private static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
-        var i = haystack.startIndex
-        let last = haystack.endIndex - needle.count
+    /// Whether `needle` (not empty) occurs in `haystack`.
+    private static func occurs(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard needle.count <= haystack.count, let n = needle.baseAddress, let h = haystack.baseAddress else { return false }
+        let last = haystack.count - needle.count
+        var i = 0
         while i <= last {
-            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            guard let hit = memchr(h + i, Int32(n[0]), last - i + 1) else { return false }
+            i = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - h
+            if memcmp(h + i, n, needle.count) == 0 { return true }
             i += 1
         }
         return false

@@ -80,8 +80,8 @@ public enum DescriptionCoding {
             if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             let b = bytes[i]
             out.append(ConfigASCII.percent)
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 0x0F)])
+            out.append(hexDigit(b >> 4))
+            out.append(hexDigit(b & 0x0F))
             runStart = i + 1
         }
         if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
@@ -98,7 +98,9 @@ public enum DescriptionCoding {
         return out.utf8String
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+    /// The upper-case hex digit of a value below 16.
+    @inline(__always)
+    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? ConfigASCII.zero + v : UInt8(ascii: "A") + v - 10 }
 
     @inline(__always)
     static func hexValue(_ b: UInt8) -> UInt8? {
