@@ -1,3 +1,4 @@
+import Glibc
 import PVETestSupport
 import Testing
 
@@ -77,6 +78,25 @@ struct ConfigCommandTests {
         #expect(code == 1)
         #expect(out == "cores: 2\n")
         #expect(err.contains("\(dir)/101.conf: error: Can't use string (\"foo\") as an ARRAY ref"))
+    }
+
+    /// `timezone` is checked against the host's `zone.tab` (read on first use); every name
+    /// passes on a host without one.
+    @Test func timezoneCheckedAgainstHostZoneTable() {
+        let hasZoneTable = access("/usr/share/zoneinfo/zone.tab", R_OK) == 0
+        withConfig("timezone: Europe/Vienna\ntimezone: host\n") { path in
+            let (code, _, err) = run(["config", "check", path])
+            #expect(code == 0, "\(err)")
+        }
+        withConfig("timezone: Bogus/Zone\n") { path in
+            let (code, _, err) = run(["config", "check", path])
+            if hasZoneTable {
+                #expect(code == 1)
+                #expect(err.contains("\(path):1:11: error: vm 101 - unable to parse value of 'timezone' - invalid time zone 'Bogus/Zone'"))
+            } else {
+                #expect(code == 0)
+            }
+        }
     }
 
     @Test(arguments: [

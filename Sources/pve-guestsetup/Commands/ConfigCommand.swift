@@ -38,15 +38,16 @@ enum ConfigCommand: CLICommand {
     /// The VMID for messages: from a `<vmid>.conf` file name, else `--vmid`, else 100.
     static func vmid(for path: String, option: String?) -> String {
         // The file name is `<digits>.conf`: walk back over `.conf` and the digits to a `/` or the start.
-        let u = path.utf8
-        if u.count > 5, u.reversed().starts(with: "fnoc.".utf8) {
-            let stemEnd = u.index(u.endIndex, offsetBy: -5)
+        var path = path
+        let stem: String? = path.withUTF8 { u in
+            guard u.count > 5, Bytes.equals(UnsafeBufferPointer(rebasing: u[(u.count - 5)...]), ".conf") else { return nil }
+            let stemEnd = u.count - 5
             var i = stemEnd
-            while i > u.startIndex, case let b = u[u.index(before: i)], b >= 0x30 && b <= 0x39 { i = u.index(before: i) }
-            if i < stemEnd, i == u.startIndex || u[u.index(before: i)] == UInt8(ascii: "/") {
-                return String(path[i..<stemEnd])
-            }
+            while i > 0, u[i - 1] >= 0x30 && u[i - 1] <= 0x39 { i -= 1 }
+            guard i < stemEnd, i == 0 || u[i - 1] == UInt8(ascii: "/") else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: u[i..<stemEnd]), as: UTF8.self)
         }
+        if let stem { return stem }
         return option ?? "100"
     }
 

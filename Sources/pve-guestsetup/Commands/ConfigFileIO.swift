@@ -12,9 +12,13 @@ enum ConfigFileIO {
         return String(cString: p)
     }
 
-    /// The host's time-zone names (column 3 of `/usr/share/zoneinfo/zone.tab`, as Proxmox's
-    /// `pve_verify_timezone` reads it), or nil when the file cannot be read.
-    static let hostTimeZones: (@Sendable (String) -> Bool)? = {
+    /// Whether `zone` is one of the host's time-zone names (column 3 of
+    /// `/usr/share/zoneinfo/zone.tab`, as Proxmox's `pve_verify_timezone` reads it); every name
+    /// passes when the file cannot be read. The file is read on the first call only, so configs
+    /// without a `timezone` key never read it.
+    static let hostTimeZones: (@Sendable (String) -> Bool)? = { zone in hostZoneNames?.contains(zone) ?? true }
+
+    private static let hostZoneNames: Set<String>? = {
         guard let bytes = try? read("/usr/share/zoneinfo/zone.tab") else { return nil }
         var zones: Set<String> = []
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
@@ -23,8 +27,7 @@ enum ConfigFileIO {
             let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
             if fields.count > 2 { zones.insert(String(decoding: fields[2], as: UTF8.self)) }
         }
-        let known = zones
-        return { known.contains($0) }
+        return zones
     }()
 
     /// Reads a whole file.
