@@ -155,6 +155,8 @@ private struct ReaderState {
             if let clobbered = config.main.rawValue("snapshots") {
                 try report(.fatal, line, 1, "Can't use string (\"\(clobbered.utf8String)\") as a HASH ref while \"strict refs\" in use")
             }
+            // Most configs have a few snapshots: one table allocation instead of regrowing it.
+            if config.snapshots.isEmpty { config.snapshots.reserveCapacity(4) }
             if config.snapshots[name] != nil {
                 try report(.notice, line, 1, "duplicate section '[\(name)]': the earlier one is discarded")
             }
