@@ -57,5 +57,20 @@ struct ConfigSchemaTests {
         #expect(LXCKeyValidity.of("lxc.tty") == .acceptedWithWarning("lxc.tty is deprecated and was renamed to lxc.tty.max"))
         #expect(LXCKeyValidity.of("lxc.rootfs.path") == .refused("lxc.rootfs.path is auto generated from rootfs"))
         #expect(LXCKeyValidity.of("lxc.foo") == .unknown)
+        #expect(LXCKeyValidity.of("lxc.limit.nofile") == .acceptedWithWarning("lxc.limit.nofile: lxc.limit.* was renamed to lxc.prlimit.*"))
+        #expect(LXCKeyValidity.of("lxc.cgroup.cpu.shares") == .acceptedWithWarning("lxc.cgroup.cpu.shares is deprecated, this will be a hard error in the future!"))
+        #expect(LXCKeyValidity.of("lxc.rootfs.options") == .refused("lxc.rootfs.options is not supported, please use mount point options in the \"rootfs\" key"))
+    }
+
+    /// The one-lookup table is only equivalent to Proxmox's order of tests while no listed key
+    /// starts with one of the prefixes tested around the lists, and the lists do not overlap.
+    @Test func listedLXCKeysAvoidThePrefixRules() {
+        let lists = [Array(LXCKeyValidity.allowed), Array(LXCKeyValidity.deprecated.keys), Array(LXCKeyValidity.refused.keys)]
+        #expect(Set(lists.joined()).count == lists.map(\.count).reduce(0, +))
+        for key in lists.joined() {
+            for prefix in ["lxc.limit.", "lxc.cgroup.", "lxc.cgroup2.", "lxc.prlimit.", "lxc.net."] {
+                #expect(!key.hasPrefix(prefix), "\(key)")
+            }
+        }
     }
 }

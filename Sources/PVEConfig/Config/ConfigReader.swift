@@ -118,6 +118,7 @@ private struct ReaderState {
     }
 
     mutating func run(_ b: UnsafeBufferPointer<UInt8>) throws(ConfigDiagnostic) {
+        let zones = isKnownZone
         section.reserve()
         var lineStart = 0
         var lineNumber = 0
@@ -128,14 +129,17 @@ private struct ReaderState {
                 lineEnd = lineStart + (UnsafeRawPointer(nl) - UnsafeRawPointer(base + lineStart))
             }
             lineNumber += 1
-            try handle(b, lineStart, lineEnd, lineNumber)
+            try handle(b, lineStart, lineEnd, lineNumber, zones: zones)
             lineStart = lineEnd + 1
         }
         closeSection(last: true)
         config.main.remove("snapstate")
     }
 
-    mutating func handle(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ line: Int) throws(ConfigDiagnostic) {
+    /// Handles one line; `zones` is `isKnownZone`, passed along so that it is not copied per line.
+    mutating func handle(
+        _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ line: Int, zones: ((String) -> Bool)?
+    ) throws(ConfigDiagnostic) {
         let kind = ConfigLineClassifier.classify(b, start, end)
         switch kind {
         case .blank:
@@ -211,7 +215,7 @@ private struct ReaderState {
             let keyBytes = UnsafeBufferPointer(rebasing: b[k])
             let raw = UnsafeBufferPointer(rebasing: b[v])
             var normalized: [UInt8]? = nil
-            switch ConfigValueCheck.check(keyBytes: keyBytes, value: raw, isKnownZone: isKnownZone) {
+            switch ConfigValueCheck.check(keyBytes: keyBytes, value: raw, isKnownZone: zones) {
             case .verbatim: break
             case .normalized(let n): normalized = n
             case .failure(let error):

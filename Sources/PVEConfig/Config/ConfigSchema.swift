@@ -292,14 +292,23 @@ public enum LXCKeyValidity: Sendable, Hashable {
     /// Classifies `key` in Proxmox's order: `lxc.limit.*`, deprecated names, allowed list, cgroup v1,
     /// `lxc.cgroup2.*`/`lxc.prlimit.*`/`lxc.net.*`.
     public static func of(_ key: String) -> LXCKeyValidity {
+        // The listed keys start with none of the prefixes below, so one lookup decides them
+        // whatever Proxmox's order of tests (checked by a test).
+        if let listed = listedKeys[key] { return listed }
         if key.hasPrefix("lxc.limit.") { return .acceptedWithWarning("\(key): lxc.limit.* was renamed to lxc.prlimit.*") }
-        if let new = deprecated[key] { return .acceptedWithWarning("\(key) is deprecated and was renamed to \(new)") }
-        if allowed.contains(key) { return .accepted }
-        if let reason = refused[key] { return .refused(reason) }
         if key.hasPrefix("lxc.cgroup.") { return .acceptedWithWarning("\(key) is deprecated, this will be a hard error in the future!") }
         if key.hasPrefix("lxc.cgroup2.") || key.hasPrefix("lxc.prlimit.") || key.hasPrefix("lxc.net.") { return .accepted }
         return .unknown
     }
+
+    /// The allowed, deprecated and refused keys with their validity.
+    static let listedKeys: [String: LXCKeyValidity] = {
+        var table: [String: LXCKeyValidity] = [:]
+        for key in allowed { table[key] = .accepted }
+        for (key, new) in deprecated { table[key] = .acceptedWithWarning("\(key) is deprecated and was renamed to \(new)") }
+        for (key, reason) in refused { table[key] = .refused(reason) }
+        return table
+    }()
 
     static let refused: [String: String] = [
         "lxc.rootfs.path": "lxc.rootfs.path is auto generated from rootfs",

@@ -36,7 +36,8 @@ enum ConfigFileIO {
         guard fd >= 0 else { throw Failure(description: "unable to open file '\(path)' - \(errnoText(errno))") }
         defer { close(fd) }
         var st = stat()
-        let expected = fstat(fd, &st) == 0 && st.st_size > 0 ? Int(st.st_size) : 0
+        let isRegular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        let expected = isRegular && st.st_size > 0 ? Int(st.st_size) : 0
         var out: [UInt8] = []
         var capacity = max(expected + 1, 4096)
         while true {
@@ -44,8 +45,14 @@ enum ConfigFileIO {
             let chunk = try readChunk(fd, capacity: capacity, failed: &failed)
             if failed != 0 { throw Failure(description: "unable to read file '\(path)' - \(errnoText(failed))") }
             if chunk.isEmpty { break }
-            // The first chunk usually is the whole file: keep it instead of copying it.
-            if out.isEmpty { out = chunk } else { out.append(contentsOf: chunk) }
+            // The first chunk usually is the whole file: keep it instead of copying it, and
+            // when a regular file gave exactly its size, skip the read that would return EOF.
+            if out.isEmpty {
+                out = chunk
+                if isRegular && chunk.count == expected && expected > 0 { break }
+            } else {
+                out.append(contentsOf: chunk)
+            }
             capacity = 4096
         }
         return out
