@@ -99,40 +99,71 @@ enum ConfigFormatCommand: CLICommand {
     static let spec = CommandSpec(
         name: "config format",
         abstract: "Print the Proxmox canonical form of config files.",
-        usage: "config format <file>... [--vmid <vmid>]",
+        usage: "config format <file>... [--vmid <vmid>] [--jobs <n>]",
         discussion: """
             Reads each file as Proxmox does (problems become warnings on stderr) and prints what
             Proxmox's writer would write, in argument order. Exits 1 only where Proxmox's writer
-            itself refuses.
+            itself refuses. Many files are read on all processors; the output is the same as
+            with --jobs 1.
             """,
         arguments: [("file", "Config files (<vmid>.conf).")],
-        options: [ConfigCommand.vmidOption]
+        options: [
+            ConfigCommand.vmidOption,
+            .value("--jobs", valueName: "n", help: "Files read at once (default: the number of processors)."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
         guard !parsed.positionals.isEmpty else { throw UsageError("Missing expected argument '<file>'") }
+        let jobs = try parsed.int("--jobs") ?? OrderedParallel.processorCount
+        guard jobs >= 1 else { throw UsageError("The value '\(jobs)' is invalid for '--jobs <n>'") }
+        return format(parsed.positionals, vmid: parsed.value("--vmid"), jobs: jobs, console: &console)
+    }
+
+    /// What formatting one file gives: the warning lines, then either the canonical bytes or
+    /// the message of a failure.
+    struct Outcome: Sendable {
+        var warnings: [String] = []
+        var output: [UInt8] = []
+        var failure: String? = nil
+    }
+
+    static func outcome(of path: String, vmid option: String?) -> Outcome {
+        let vmid = ConfigCommand.vmid(for: path, option: option)
+        let loaded: (bytes: [UInt8], result: ConfigReadResult)
+        do {
+            loaded = try ConfigCommand.load(path, vmid: vmid, digest: false)
+        } catch let failure as CommandFailure {
+            return Outcome(failure: failure.message + "\n")
+        } catch {
+            return Outcome(failure: "\(error)\n")
+        }
+        var result = Outcome()
+        for d in loaded.result.diagnostics where d.kind == .error || d.kind == .warning {
+            result.warnings.append(d.warningLine + "\n")
+        }
+        do {
+            try ConfigWriter.write(loaded.result.config, into: &result.output)
+        } catch {
+            result.failure = "\(path): error: \(error.message)\n"
+        }
+        return result
+    }
+
+    /// Formats `paths` on `jobs` threads, printing in argument order; returns the exit status.
+    static func format(_ paths: [String], vmid: String?, jobs: Int, console: inout Console) -> Int32 {
         var status: Int32 = 0
         var out: [UInt8] = []
-        for path in parsed.positionals {
-            let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
-            let loaded: (bytes: [UInt8], result: ConfigReadResult)
-            do {
-                loaded = try ConfigCommand.load(path, vmid: vmid, digest: false)
-            } catch let failure as CommandFailure {
-                if !out.isEmpty { console.writeOutBytes(out); out.removeAll() }
-                console.err(failure.message + "\n")
+        OrderedParallel.forEach(count: paths.count, threads: jobs, work: { outcome(of: paths[$0], vmid: vmid) }) { _, result in
+            for warning in result.warnings { console.err(warning) }
+            if let failure = result.failure {
+                if !out.isEmpty { console.writeOutBytes(out); out.removeAll(keepingCapacity: true) }
+                console.err(failure)
                 status = 1
-                continue
+                return
             }
-            ConfigCommand.printProxmoxWarnings(loaded.result.diagnostics, console: &console)
-            do {
-                try ConfigWriter.write(loaded.result.config, into: &out)
-            } catch {
-                if !out.isEmpty { console.writeOutBytes(out); out.removeAll() }
-                console.err("\(path): error: \(error.message)\n")
-                status = 1
-            }
+            out.append(contentsOf: result.output)
             if out.count > 1 << 20 {
                 console.writeOutBytes(out)
                 out.removeAll(keepingCapacity: true)
