@@ -34,7 +34,7 @@ public enum ConfigReader {
         _ bytes: [UInt8], file: String = "", vmid: String = "100", mode: ConfigReadMode = .lenient,
         isKnownZone: (@Sendable (String) -> Bool)? = nil, digest: Bool = true
     ) throws(ConfigDiagnostic) -> ConfigReadResult {
-        var state = ReaderState(file: file, vmid: vmid, strict: mode == .strict)
+        var state = ReaderState(file: file, vmid: vmid, strict: mode == .strict, source: bytes)
         state.isKnownZone = isKnownZone
         let result: Result<Void, ConfigDiagnostic> = bytes.withUnsafeBufferPointer { b in
             do throws(ConfigDiagnostic) {
@@ -86,10 +86,14 @@ private struct ReaderState {
     /// Whether a `[pve:pending]` section came before (snapshots: their names in `config.snapshots`).
     var pendingSeen = false
 
-    init(file: String, vmid: String, strict: Bool) {
+    /// The whole file: canonical lines stay in it instead of being copied.
+    let source: [UInt8]
+
+    init(file: String, vmid: String, strict: Bool, source: [UInt8]) {
         self.file = file
         self.vmid = vmid
         self.strict = strict
+        self.source = source
     }
 
     mutating func report(_ kind: ConfigDiagnostic.Kind, _ line: Int, _ column: Int, _ message: String) throws(ConfigDiagnostic) {
@@ -107,7 +111,7 @@ private struct ReaderState {
         case .snapshot(let name): config.snapshots[name] = section
         }
         section = ConfigSection()
-        if !last { section.reserve() }
+        if !last { section.start(reading: source) }
         descriptionLine = 0
         environmentLine = 0
     }
@@ -119,7 +123,7 @@ private struct ReaderState {
 
     mutating func run(_ b: UnsafeBufferPointer<UInt8>) throws(ConfigDiagnostic) {
         let zones = isKnownZone
-        section.reserve()
+        section.start(reading: source)
         var lineStart = 0
         var lineNumber = 0
         let n = b.count
@@ -244,7 +248,7 @@ private struct ReaderState {
                 previous = normalized.withUnsafeBufferPointer { section.setRaw(key: keyBytes, value: $0, line: line) }
             } else if v.lowerBound == k.upperBound + 2, v.upperBound == end, end < b.count, b[k.upperBound + 1] == ConfigASCII.space {
                 // The line is already `key: value\n`, as Proxmox writes it.
-                previous = section.setRaw(canonicalLine: UnsafeBufferPointer(rebasing: b[start...end]), keyCount: k.count, line: line)
+                previous = section.setRaw(sourceLine: start, key: keyBytes, end: end, line: line)
             } else {
                 previous = section.setRaw(key: keyBytes, value: raw, line: line)
             }

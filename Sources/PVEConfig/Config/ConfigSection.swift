@@ -27,9 +27,10 @@ public struct LXCEntry: Sendable, Hashable {
 /// `lxc.environment.runtime` lines, and the ordered raw `lxc.*` list. Values are kept as bytes so
 /// that any file round-trips exactly; the `String` accessors decode UTF-8.
 public struct ConfigSection: Sendable, Hashable {
-    /// Where one ordinary member lives in `storage`: the bytes `key: value\n`, i.e. already the
-    /// line the canonical writer prints, so reading a section allocates one buffer for all members
-    /// and writing it copies whole runs of lines.
+    /// Where one ordinary member lives: the bytes `key: value\n`, i.e. already the line the
+    /// canonical writer prints, either in `source` (a line read as it is, not copied) or in
+    /// `storage` (values set in code or normalised by the reader). Writing copies whole runs of
+    /// adjacent lines.
     struct Entry: Sendable {
         /// The first 8 key bytes, big-endian and zero-padded: orders most keys without a byte loop.
         var prefix: UInt64
@@ -43,13 +44,18 @@ public struct ConfigSection: Sendable, Hashable {
         var line: Int
         /// Whether the canonical writer leaves this member out (`description`, `env`, `digest`, …).
         var writerSkips: Bool
+        /// Whether the offsets are into `source` rather than `storage`.
+        var inSource: Bool
 
         var keyCount: Int { valueStart - 2 - start }
     }
 
     /// Ordinary members sorted by key bytes (the order the writer emits them).
     private(set) var entries: [Entry] = []
-    /// `key: value\n` of every member in `entries` (plus dead bytes of replaced values).
+    /// The bytes of the file the section was read from (shared by the sections of one read and
+    /// never changed); empty for sections built in code.
+    private(set) var source: [UInt8] = []
+    /// `key: value\n` of the members not in `source` (plus dead bytes of replaced values).
     private(set) var storage: [UInt8] = []
     /// Whether some member value contains a newline (only possible when set in code): the writer
     /// then checks each value, as Proxmox refuses them.
@@ -69,9 +75,7 @@ public struct ConfigSection: Sendable, Hashable {
         else { return false }
         for (x, y) in zip(a.entries, b.entries) {
             // Key and value together: `key: value` spans start..<end.
-            guard x.valueStart - x.start == y.valueStart - y.start,
-                a.storage[x.start..<x.end].elementsEqual(b.storage[y.start..<y.end])
-            else { return false }
+            guard x.valueStart - x.start == y.valueStart - y.start, a.line(of: x).elementsEqual(b.line(of: y)) else { return false }
         }
         return true
     }
@@ -81,7 +85,7 @@ public struct ConfigSection: Sendable, Hashable {
         for e in entries {
             h.combine(e.valueStart - e.start)
             h.combine(e.end - e.start)
-            for b in storage[e.start..<e.end] { h.combine(b) }
+            for b in line(of: e) { h.combine(b) }
         }
         h.combine(descriptionBytes)
         h.combine(environmentBytes)
@@ -97,7 +101,26 @@ public struct ConfigSection: Sendable, Hashable {
     /// Number of ordinary members.
     public var count: Int { entries.count }
 
-    func key(of e: Entry) -> String { String(decoding: storage[e.start..<(e.valueStart - 2)], as: UTF8.self) }
+    /// The bytes of `e` from its key to the end of its value (`key: value`).
+    func line(of e: Entry) -> ArraySlice<UInt8> { e.inSource ? source[e.start..<e.end] : storage[e.start..<e.end] }
+
+    /// The value bytes of `e`.
+    func value(of e: Entry) -> ArraySlice<UInt8> { e.inSource ? source[e.valueStart..<e.end] : storage[e.valueStart..<e.end] }
+
+    func key(of e: Entry) -> String {
+        let k = e.inSource ? source[e.start..<(e.valueStart - 2)] : storage[e.start..<(e.valueStart - 2)]
+        return String(decoding: k, as: UTF8.self)
+    }
+
+    /// Calls `body` with both byte buffers (`source`, `storage`), valid only inside `body`.
+    @inline(__always)
+    func withBuffers<R, E: Error>(
+        _ body: (_ source: UnsafeBufferPointer<UInt8>, _ storage: UnsafeBufferPointer<UInt8>) throws(E) -> R
+    ) throws(E) -> R {
+        try source.withUnsafeBufferPointer { (src) throws(E) -> R in
+            try storage.withUnsafeBufferPointer { (sto) throws(E) -> R in try body(src, sto) }
+        }
+    }
 
     // MARK: Key order and lookup
 
@@ -112,8 +135,12 @@ public struct ConfigSection: Sendable, Hashable {
 
     /// Three-way byte order of the stored key of `e` against `key`.
     @inline(__always)
-    private static func compare(_ e: Entry, _ store: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>, _ prefix: UInt64) -> Int {
+    private static func compare(
+        _ e: Entry, _ src: UnsafeBufferPointer<UInt8>, _ sto: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>,
+        _ prefix: UInt64
+    ) -> Int {
         if e.prefix != prefix { return e.prefix < prefix ? -1 : 1 }
+        let store = e.inSource ? src : sto
         let n = e.keyCount
         // Equal prefixes mean equal first min(8, length) bytes (zero padding can make `ab` and
         // `ab\0` look alike; the lengths then decide).
@@ -127,18 +154,19 @@ public struct ConfigSection: Sendable, Hashable {
 
     /// Position of `key` in `entries` (found) or where it would be inserted.
     private static func index(
-        of key: UnsafeBufferPointer<UInt8>, prefix: UInt64, in entries: [Entry], _ store: UnsafeBufferPointer<UInt8>
+        of key: UnsafeBufferPointer<UInt8>, prefix: UInt64, in entries: [Entry], _ src: UnsafeBufferPointer<UInt8>,
+        _ sto: UnsafeBufferPointer<UInt8>
     ) -> (found: Bool, at: Int) {
         // Files are usually sorted already: check the end first.
         guard let last = entries.last else { return (false, 0) }
-        let c = compare(last, store, key, prefix)
+        let c = compare(last, src, sto, key, prefix)
         if c < 0 { return (false, entries.count) }
         if c == 0 { return (true, entries.count - 1) }
         var lo = 0
         var hi = entries.count - 1
         while lo < hi {
             let mid = (lo + hi) >> 1
-            let c = compare(entries[mid], store, key, prefix)
+            let c = compare(entries[mid], src, sto, key, prefix)
             if c == 0 { return (true, mid) }
             if c < 0 { lo = mid + 1 } else { hi = mid }
         }
@@ -146,7 +174,7 @@ public struct ConfigSection: Sendable, Hashable {
     }
 
     private func index(ofBytes key: UnsafeBufferPointer<UInt8>) -> (found: Bool, at: Int) {
-        storage.withUnsafeBufferPointer { Self.index(of: key, prefix: Self.prefix(key), in: entries, $0) }
+        withBuffers { Self.index(of: key, prefix: Self.prefix(key), in: entries, $0, $1) }
     }
 
     private func index(of key: String) -> (found: Bool, at: Int) {
@@ -165,7 +193,7 @@ public struct ConfigSection: Sendable, Hashable {
     /// The raw bytes of an ordinary member.
     public func rawValue(_ key: String) -> [UInt8]? {
         let (found, i) = index(of: key)
-        return found ? Array(storage[entries[i].valueStart..<entries[i].end]) : nil
+        return found ? Array(value(of: entries[i])) : nil
     }
 
     /// Sets (or with nil removes) an ordinary member's raw bytes, without any check.
@@ -178,10 +206,10 @@ public struct ConfigSection: Sendable, Hashable {
         }
     }
 
-    /// Reserves room for a typical section (reader).
-    mutating func reserve() {
+    /// Prepares a section the reader fills from `source` (the whole file).
+    mutating func start(reading source: [UInt8]) {
+        self.source = source
         entries.reserveCapacity(24)
-        storage.reserveCapacity(768)
     }
 
     /// Stores `value` for `key` (read from `line`, 0 when set in code); returns the line the key
@@ -198,38 +226,50 @@ public struct ConfigSection: Sendable, Hashable {
         storage.append(ConfigASCII.space)
         storage.append(contentsOf: value)
         storage.append(ConfigASCII.newline)
-        return place(start: start, keyCount: key.count, line: line)
+        return place(start: start, key: key, line: line)
     }
 
-    /// `setRaw(key:value:line:)` for a source line that is already `key: value\n` (one space, no
-    /// trailing blanks, value without newline): one copy instead of five appends.
+    /// `setRaw(key:value:line:)` for a line of `source` that is already `key: value\n` (one
+    /// space, no trailing blanks): the member points into the source, nothing is copied. `key`
+    /// is the key's bytes in the caller's view of `source`.
     @discardableResult
-    mutating func setRaw(canonicalLine text: UnsafeBufferPointer<UInt8>, keyCount: Int, line: Int) -> Int? {
-        compactIfWasteful()
-        let start = storage.count
-        storage.append(contentsOf: text)
-        return place(start: start, keyCount: keyCount, line: line)
+    mutating func setRaw(sourceLine start: Int, key: UnsafeBufferPointer<UInt8>, end: Int, line: Int) -> Int? {
+        let entry = Entry(
+            prefix: Self.prefix(key), start: start, valueStart: start + key.count + 2, end: end, line: line, writerSkips: false,
+            inSource: true)
+        return place(entry, key: key)
     }
 
-    /// Files the member whose `key: value\n` was just appended at `start`.
-    private mutating func place(start: Int, keyCount: Int, line: Int) -> Int? {
-        let valueStart = start + keyCount + 2
-        let end = storage.count - 1
-        let (prefix, found, i, skips) = storage.withUnsafeBufferPointer { store in
-            let key = UnsafeBufferPointer(rebasing: store[start..<(start + keyCount)])
-            let prefix = Self.prefix(key)
-            let (found, i) = Self.index(of: key, prefix: prefix, in: entries, store)
-            return (prefix, found, i, found ? false : Self.writerSkips(key))
+    /// Files the member whose `key: value\n` was just appended at `start` of `storage`.
+    private mutating func place(start: Int, key: UnsafeBufferPointer<UInt8>, line: Int) -> Int? {
+        let entry = Entry(
+            prefix: Self.prefix(key), start: start, valueStart: start + key.count + 2, end: storage.count - 1, line: line,
+            writerSkips: false, inSource: false)
+        return place(entry, key: key)
+    }
+
+    /// Files `entry` (spelling `key`) by its key; returns the line the key was set from before
+    /// (0 when set in code), or nil when it was not set.
+    private mutating func place(_ entry: Entry, key: UnsafeBufferPointer<UInt8>) -> Int? {
+        var entry = entry
+        // Files are usually sorted: a key whose first bytes sort after the last key's goes last
+        // without looking at any stored bytes.
+        if entries.isEmpty || entries[entries.count - 1].prefix < entry.prefix {
+            entry.writerSkips = Self.writerSkips(key)
+            entries.append(entry)
+            return nil
         }
+        let (found, i) = withBuffers { src, sto in Self.index(of: key, prefix: entry.prefix, in: entries, src, sto) }
         if found {
             let previous = entries[i].line
-            entries[i].start = start
-            entries[i].valueStart = valueStart
-            entries[i].end = end
-            entries[i].line = line
+            entries[i].start = entry.start
+            entries[i].valueStart = entry.valueStart
+            entries[i].end = entry.end
+            entries[i].line = entry.line
+            entries[i].inSource = entry.inSource
             return previous
         }
-        let entry = Entry(prefix: prefix, start: start, valueStart: valueStart, end: end, line: line, writerSkips: skips)
+        entry.writerSkips = Self.writerSkips(key)
         if i == entries.count { entries.append(entry) } else { entries.insert(entry, at: i) }
         return nil
     }
@@ -256,12 +296,12 @@ public struct ConfigSection: Sendable, Hashable {
         }
     }
 
-    private var liveBytes: Int { entries.reduce(0) { $0 + $1.end + 1 - $1.start } }
+    private var liveBytes: Int { entries.reduce(0) { $0 + ($1.inSource ? 0 : $1.end + 1 - $1.start) } }
 
     private mutating func compact() {
         var fresh: [UInt8] = []
         fresh.reserveCapacity(liveBytes)
-        for i in entries.indices {
+        for i in entries.indices where !entries[i].inSource {
             let e = entries[i]
             let start = fresh.count
             fresh.append(contentsOf: storage[e.start...e.end])
@@ -277,8 +317,9 @@ public struct ConfigSection: Sendable, Hashable {
     func forEachRawBuffer<E: Error>(
         _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws(E) -> Void
     ) throws(E) {
-        try storage.withUnsafeBufferPointer { (buf) throws(E) in
+        try withBuffers { (src, sto) throws(E) in
             for e in entries {
+                let buf = e.inSource ? src : sto
                 try body(UnsafeBufferPointer(rebasing: buf[e.start..<(e.valueStart - 2)]), UnsafeBufferPointer(rebasing: buf[e.valueStart..<e.end]))
             }
         }
@@ -287,7 +328,7 @@ public struct ConfigSection: Sendable, Hashable {
     /// Whether the member `key` holds exactly `value`.
     func rawValueEquals(_ key: String, _ value: [UInt8]) -> Bool {
         let (found, i) = index(of: key)
-        return found && storage[entries[i].valueStart..<entries[i].end].elementsEqual(value)
+        return found && self.value(of: entries[i]).elementsEqual(value)
     }
 
     // MARK: String access
@@ -344,17 +385,17 @@ public struct ConfigSection: Sendable, Hashable {
 
     /// All ordinary members in key order.
     public var members: [(key: String, value: String)] {
-        entries.map { (key(of: $0), storage[$0.valueStart..<$0.end].utf8String) }
+        entries.map { (key(of: $0), value(of: $0).utf8String) }
     }
 
     /// All ordinary members in key order, as bytes.
     public var rawMembers: [(key: String, value: [UInt8])] {
-        entries.map { (key(of: $0), Array(storage[$0.valueStart..<$0.end])) }
+        entries.map { (key(of: $0), Array(value(of: $0))) }
     }
 
     /// Removes all ordinary members whose key satisfies `predicate`.
     public mutating func removeAll(where predicate: (String) -> Bool) {
-        let store = storage
-        entries.removeAll { predicate(String(decoding: store[$0.start..<($0.valueStart - 2)], as: UTF8.self)) }
+        let section = self
+        entries.removeAll { predicate(section.key(of: $0)) }
     }
 }

@@ -60,7 +60,7 @@ public enum ConfigWriter {
         for e in main.entries where e.writerSkips {
             let key = main.key(of: e)
             if key == "pending" || key == "snapshots" {
-                let value = main.storage[e.valueStart..<e.end].utf8String
+                let value = main.value(of: e).utf8String
                 throw ConfigWriteError(key: key, message: "Can't use string (\"\(value)\") as a HASH ref while \"strict refs\" in use")
             }
         }
@@ -154,14 +154,15 @@ public enum ConfigWriter {
         let entries = s.entries
         if s.mayHoldNewline {
             for (i, e) in entries.enumerated() where !e.writerSkips && !dropped.contains(i) {
-                if s.storage[e.valueStart..<e.end].contains(ConfigASCII.newline) {
+                if s.value(of: e).contains(ConfigASCII.newline) {
                     let key = s.key(of: e)
                     throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
                 }
             }
         }
-        s.storage.withUnsafeBufferPointer { store in
-            var runStart = -1
+        s.withBuffers { src, sto in
+            var run = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            var runInSource = false
             var runEnd = -1
             var nextDropped = 0
             for i in entries.indices {
@@ -171,15 +172,18 @@ public enum ConfigWriter {
                     continue
                 }
                 if e.writerSkips { continue }
-                if e.start == runEnd {
+                if e.start == runEnd && e.inSource == runInSource {
+                    run = UnsafeBufferPointer(start: run.baseAddress, count: run.count + (e.end + 1 - e.start))
                     runEnd = e.end + 1
                     continue
                 }
-                if runStart >= 0 { out.append(contentsOf: UnsafeBufferPointer(rebasing: store[runStart..<runEnd])) }
-                runStart = e.start
+                if !run.isEmpty { out.append(contentsOf: run) }
+                let bytes = e.inSource ? src : sto
+                run = UnsafeBufferPointer(rebasing: bytes[e.start...e.end])
+                runInSource = e.inSource
                 runEnd = e.end + 1
             }
-            if runStart >= 0 { out.append(contentsOf: UnsafeBufferPointer(rebasing: store[runStart..<runEnd])) }
+            if !run.isEmpty { out.append(contentsOf: run) }
         }
     }
 
@@ -193,9 +197,10 @@ public enum ConfigWriter {
         // occur in some `rootfs`/`mpN` value before it is worth parsing them.
         let u = UInt64(UInt8(ascii: "u"))
         guard s.entries.contains(where: { $0.prefix >> 56 == u }) else { return dropped }
-        let candidates = s.storage.withUnsafeBufferPointer { store -> [Int] in
+        let candidates = s.withBuffers { src, sto -> [Int] in
             var volumeValues: [UnsafeBufferPointer<UInt8>] = []
             for e in s.entries {
+                let store = e.inSource ? src : sto
                 let first = store[e.start]
                 guard first == UInt8(ascii: "r") || first == UInt8(ascii: "m") else { continue }
                 let key = UnsafeBufferPointer(rebasing: store[e.start..<(e.valueStart - 2)])
@@ -205,6 +210,7 @@ public enum ConfigWriter {
             }
             var candidates: [Int] = []
             for (i, e) in s.entries.enumerated() where e.prefix >> 56 == u && e.keyCount >= 6 {
+                let store = e.inSource ? src : sto
                 guard Bytes.equals(UnsafeBufferPointer(rebasing: store[e.start..<(e.start + 6)]), "unused") else { continue }
                 let value = UnsafeBufferPointer(rebasing: store[e.valueStart..<e.end])
                 if !value.isEmpty && volumeValues.contains(where: { occurs(value, in: $0) }) { candidates.append(i) }
@@ -213,7 +219,7 @@ public enum ConfigWriter {
         }
         guard !candidates.isEmpty else { return dropped }
         let used = Set(VolumeInfo.usedVolumeIDs(s))
-        for i in candidates where used.contains(Array(s.storage[s.entries[i].valueStart..<s.entries[i].end])) {
+        for i in candidates where used.contains(Array(s.value(of: s.entries[i]))) {
             dropped.append(i)
         }
         return dropped.sorted()

@@ -140,6 +140,8 @@ enum ConfigFormatCommand: CLICommand {
             return Outcome(failure: "\(error)\n")
         }
         var result = Outcome()
+        // The canonical text is about as long as the file.
+        result.output.reserveCapacity(loaded.bytes.count + loaded.bytes.count / 8 + 64)
         for d in loaded.result.diagnostics where d.kind == .error || d.kind == .warning {
             result.warnings.append(d.warningLine + "\n")
         }
