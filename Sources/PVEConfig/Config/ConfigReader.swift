@@ -47,7 +47,7 @@ public enum ConfigReader {
         try result.get()
         if digest { state.config.digest = SHA1.hex(bytes) }
         // A `digest: …` line in the main section overwrites the member, as in Proxmox.
-        if let member = state.config.main.rawValue("digest") { state.config.digest = member.utf8String }
+        if let member = state.config.main.skippedMemberValue("digest") { state.config.digest = member.utf8String }
         return ConfigReadResult(config: state.config, diagnostics: state.diagnostics)
     }
 
@@ -160,7 +160,7 @@ private struct ReaderState {
         case .snapshotHeader(let r):
             closeSection()
             let name = ByteText.string(b, r.lowerBound, r.upperBound)
-            if let clobbered = config.main.rawValue("snapshots") {
+            if let clobbered = config.main.skippedMemberValue("snapshots") {
                 try report(.fatal, line, 1, "Can't use string (\"\(clobbered.utf8String)\") as a HASH ref while \"strict refs\" in use")
             }
             // Most configs have a few snapshots: one table allocation instead of regrowing it.
@@ -190,7 +190,7 @@ private struct ReaderState {
             }
             switch validity {
             case .accepted, .acceptedWithWarning:
-                if let clobbered = section.rawValue("lxc") {
+                if let clobbered = section.skippedMemberValue("lxc") {
                     try report(.fatal, line, 1, "Can't use string (\"\(clobbered.utf8String)\") as an ARRAY ref while \"strict refs\" in use")
                 }
                 section.lxc.append(LXCEntry(key: key, valueBytes: value))

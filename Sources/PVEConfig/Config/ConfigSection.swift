@@ -57,6 +57,8 @@ public struct ConfigSection: Sendable, Hashable {
     private(set) var source: [UInt8] = []
     /// `key: value\n` of the members not in `source` (plus dead bytes of replaced values).
     private(set) var storage: [UInt8] = []
+    /// Whether some member is one the writer skips (then `skippedMemberValue` looks).
+    private(set) var hasSkippedMembers = false
     /// Whether some member value contains a newline (only possible when set in code): the writer
     /// then checks each value, as Proxmox refuses them.
     private(set) var mayHoldNewline = false
@@ -188,6 +190,21 @@ public struct ConfigSection: Sendable, Hashable {
         return found ? i : nil
     }
 
+    /// The value of a member the writer skips (`lxc`, `digest`, `snapshots`, …), found among
+    /// the few such members instead of by a key search; nil when not set.
+    func skippedMemberValue(_ key: StaticString) -> [UInt8]? {
+        guard hasSkippedMembers else { return nil }
+        let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        for e in entries where e.writerSkips && e.keyCount == k.count {
+            let matches = withBuffers { src, sto in
+                let bytes = e.inSource ? src : sto
+                return UnsafeBufferPointer(rebasing: bytes[e.start..<(e.valueStart - 2)]).elementsEqual(k)
+            }
+            if matches { return Array(value(of: e)) }
+        }
+        return nil
+    }
+
     // MARK: Raw access
 
     /// The raw bytes of an ordinary member.
@@ -256,6 +273,7 @@ public struct ConfigSection: Sendable, Hashable {
         // without looking at any stored bytes.
         if entries.isEmpty || entries[entries.count - 1].prefix < entry.prefix {
             entry.writerSkips = Self.writerSkips(key)
+            if entry.writerSkips { hasSkippedMembers = true }
             entries.append(entry)
             return nil
         }
@@ -270,6 +288,7 @@ public struct ConfigSection: Sendable, Hashable {
             return previous
         }
         entry.writerSkips = Self.writerSkips(key)
+        if entry.writerSkips { hasSkippedMembers = true }
         if i == entries.count { entries.append(entry) } else { entries.insert(entry, at: i) }
         return nil
     }

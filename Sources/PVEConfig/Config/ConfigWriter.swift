@@ -84,9 +84,13 @@ public enum ConfigWriter {
                 out.append(ConfigASCII.newline)
             }
         }
-        if let v = s.rawValue("lxc"), ByteText.isPerlTrue(v) {
-            throw ConfigWriteError(
-                key: "lxc", message: "Can't use string (\"\(v.utf8String)\") as an ARRAY ref while \"strict refs\" in use")
+        // A plain `lxc` member stands for the raw list (it is one of the few skipped members).
+        for e in s.entries where e.writerSkips && e.keyCount == 3 && s.key(of: e) == "lxc" {
+            let v = Array(s.value(of: e))
+            if ByteText.isPerlTrue(v) {
+                throw ConfigWriteError(
+                    key: "lxc", message: "Can't use string (\"\(v.utf8String)\") as an ARRAY ref while \"strict refs\" in use")
+            }
         }
         for entry in s.lxc where entry.key != "lxc.environment.runtime" {
             appendUTF8(entry.key, to: &out)
