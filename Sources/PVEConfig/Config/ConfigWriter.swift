@@ -199,8 +199,10 @@ public enum ConfigWriter {
         if let i = s.entryIndex(of: "snapstate") { dropped.append(i) }
         // Keys are sorted: most sections have no `u…` key at all, and a volume still in use must
         // occur in some `rootfs`/`mpN` value before it is worth parsing them.
-        let u = UInt64(UInt8(ascii: "u"))
-        guard s.entries.contains(where: { $0.prefix >> 56 == u }) else { return dropped }
+        // `unused` is the first six bytes of the prefix (every section has `unprivileged`, so the
+        // first byte alone would not do).
+        let unused: UInt64 = 0x75_6E_75_73_65_64 << 16
+        guard s.entries.contains(where: { $0.prefix & ~0xFFFF == unused }) else { return dropped }
         let candidates = s.withBuffers { src, sto -> [Int] in
             var volumeValues: [UnsafeBufferPointer<UInt8>] = []
             for e in s.entries {
@@ -213,9 +215,8 @@ public enum ConfigWriter {
                 }
             }
             var candidates: [Int] = []
-            for (i, e) in s.entries.enumerated() where e.prefix >> 56 == u && e.keyCount >= 6 {
+            for (i, e) in s.entries.enumerated() where e.prefix & ~0xFFFF == unused && e.keyCount >= 6 {
                 let store = e.inSource ? src : sto
-                guard Bytes.equals(UnsafeBufferPointer(rebasing: store[e.start..<(e.start + 6)]), "unused") else { continue }
                 let value = UnsafeBufferPointer(rebasing: store[e.valueStart..<e.end])
                 if !value.isEmpty && volumeValues.contains(where: { occurs(value, in: $0) }) { candidates.append(i) }
             }
