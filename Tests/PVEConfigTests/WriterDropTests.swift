@@ -34,4 +34,23 @@ struct WriterDropTests {
             try ConfigWriter.text(c)
         }
     }
+
+    /// Proxmox fails on the main section's lines first, then on a plain `pending`, then on the
+    /// pending section, then on a plain `snapshots`.
+    @Test func refusalsInProxmoxOrder() throws {
+        func refusal(_ text: String) -> String? {
+            guard let c = try? ConfigReader.read(Array(text.utf8)).config else { return "unreadable" }
+            do throws(ConfigWriteError) {
+                _ = try ConfigWriter.write(c)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        #expect(refusal("snapshots: v\nlxc: x\n") == "Can't use string (\"x\") as an ARRAY ref while \"strict refs\" in use")
+        #expect(refusal("snapshots: v\npending: p\n") == "Can't use string (\"p\") as a HASH ref while \"strict refs\" in use")
+        #expect(refusal("snapshots: v\n") == "Can't use string (\"v\") as a HASH ref while \"strict refs\" in use")
+        #expect(refusal("snapshots: v\n[pve:pending]\nlxc: y\n") == "Can't use string (\"y\") as an ARRAY ref while \"strict refs\" in use")
+        #expect(refusal("pending: p\nlxc: 0\n") == "Can't use string (\"p\") as a HASH ref while \"strict refs\" in use")
+    }
 }

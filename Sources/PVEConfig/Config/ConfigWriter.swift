@@ -36,13 +36,16 @@ public enum ConfigWriter {
     }
 
     private static func appendCanonical(_ config: ContainerConfig, to out: inout [UInt8]) throws(ConfigWriteError) {
+        // Proxmox's order of failures: the main section's lines, then the `pending` hash, the
+        // pending section, the `snapshots` hash and the snapshots.
         let main = config.main
-        try refuseClobberedHashes(main)
         try writeSection(main, dropping: droppedMainMembers(main), into: &out)
+        try refuseClobberedHash("pending", in: main)
         if !config.pending.isEmpty {
             out.append(contentsOf: "\n[pve:pending]\n".utf8)
             try writeSection(config.pending, into: &out)
         }
+        try refuseClobberedHash("snapshots", in: main)
         for (name, section) in config.snapshots.sorted(by: { ByteText.less($0.key, $1.key) }) {
             out.append(ConfigASCII.newline)
             out.append(ConfigASCII.openBracket)
@@ -53,17 +56,13 @@ public enum ConfigWriter {
         }
     }
 
-    /// Plain `pending`/`snapshots` members of the main section stand for the parser's hashes,
-    /// which Proxmox's writer then cannot walk.
-    private static func refuseClobberedHashes(_ main: ConfigSection) throws(ConfigWriteError) {
-        // Both are among the few members the writer skips; the sorted order checks `pending` first.
-        for e in main.entries where e.writerSkips {
-            let key = main.key(of: e)
-            if key == "pending" || key == "snapshots" {
-                let value = main.value(of: e).utf8String
-                throw ConfigWriteError(key: key, message: "Can't use string (\"\(value)\") as a HASH ref while \"strict refs\" in use")
-            }
-        }
+    /// A plain `pending`/`snapshots` member of the main section stands for the parser's hash of
+    /// that name, which Proxmox's writer then cannot walk.
+    private static func refuseClobberedHash(_ name: StaticString, in main: ConfigSection) throws(ConfigWriteError) {
+        // It is one of the few members the writer skips.
+        guard let value = main.skippedMemberValue(name) else { return }
+        let key = name.description
+        throw ConfigWriteError(key: key, message: "Can't use string (\"\(value.utf8String)\") as a HASH ref while \"strict refs\" in use")
     }
 
     /// The canonical text of `config` (see `write(_:)`).
