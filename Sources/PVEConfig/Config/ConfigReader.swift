@@ -210,7 +210,7 @@ private struct ReaderState {
             }
         case .delete(let v):
             if inPending {
-                let previous = Self.withLiteral("delete") { section.setRaw(key: $0, value: UnsafeBufferPointer(rebasing: b[v]), line: line) }
+                let previous = section.setRaw(key: Bytes.buffer("delete"), value: UnsafeBufferPointer(rebasing: b[v]), line: line)
                 try noteDuplicate(UnsafeBufferPointer(rebasing: b[start..<(start + 6)]), line, previous: previous)
             } else {
                 try report(.error, line, 1, "vm \(vmid) - property 'delete' is only allowed in [pve:pending]")
@@ -263,9 +263,5 @@ private struct ReaderState {
     mutating func noteDuplicate(_ key: UnsafeBufferPointer<UInt8>, _ line: Int, previous: Int?) throws(ConfigDiagnostic) {
         guard let previous, previous > 0 else { return }
         try report(.notice, line, 1, "duplicate key '\(String(decoding: key, as: UTF8.self))' (line \(previous) is ignored)")
-    }
-
-    static func withLiteral<R>(_ s: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        body(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 }

@@ -233,17 +233,6 @@ public enum ConfigSchema {
         }
     }
 
-    private static func indexedKind(_ key: String) -> Kind? {
-        guard let (family, index) = splitIndexed(key) else { return nil }
-        switch family {
-        case "net": return index < maxNetworks ? Kind(type: .string, format: .network) : nil
-        case "mp": return index < maxMountPoints ? Kind(type: .string, format: .mountPoint) : nil
-        case "unused": return index < maxUnusedVolumes ? Kind(type: .string, format: .unused) : nil
-        case "dev": return index < maxDevices ? Kind(type: .string, format: .device) : nil
-        default: return nil
-        }
-    }
-
     /// Splits `net12` into (`net`, 12); nil unless the key is letters followed by a canonical
     /// decimal index (no leading zeros, as Proxmox's keys `net0`…`net31` are spelt).
     static func splitIndexed(_ key: String) -> (String, Int)? {

@@ -185,8 +185,7 @@ public struct ConfigSection: Sendable, Hashable {
 
     /// Index in `entries` of the member `key`, if set.
     func entryIndex(of key: StaticString) -> Int? {
-        let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        let (found, i) = index(ofBytes: k)
+        let (found, i) = index(ofBytes: Bytes.buffer(key))
         return found ? i : nil
     }
 
@@ -194,7 +193,7 @@ public struct ConfigSection: Sendable, Hashable {
     /// the few such members instead of by a key search; nil when not set.
     func skippedMemberValue(_ key: StaticString) -> [UInt8]? {
         guard hasSkippedMembers else { return nil }
-        let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        let k = Bytes.buffer(key)
         for e in entries where e.writerSkips && e.keyCount == k.count {
             let matches = withBuffers { src, sto in
                 let bytes = e.inSource ? src : sto

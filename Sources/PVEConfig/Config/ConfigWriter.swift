@@ -83,13 +83,10 @@ public enum ConfigWriter {
                 out.append(ConfigASCII.newline)
             }
         }
-        // A plain `lxc` member stands for the raw list (it is one of the few skipped members).
-        for e in s.entries where e.writerSkips && e.keyCount == 3 && s.key(of: e) == "lxc" {
-            let v = Array(s.value(of: e))
-            if ByteText.isPerlTrue(v) {
-                throw ConfigWriteError(
-                    key: "lxc", message: "Can't use string (\"\(v.utf8String)\") as an ARRAY ref while \"strict refs\" in use")
-            }
+        // A plain `lxc` member stands for the raw list.
+        if let v = s.skippedMemberValue("lxc"), ByteText.isPerlTrue(v) {
+            throw ConfigWriteError(
+                key: "lxc", message: "Can't use string (\"\(v.utf8String)\") as an ARRAY ref while \"strict refs\" in use")
         }
         for entry in s.lxc where entry.key != "lxc.environment.runtime" {
             appendUTF8(entry.key, to: &out)
@@ -196,10 +193,9 @@ public enum ConfigWriter {
     static func droppedMainMembers(_ s: ConfigSection) -> [Int] {
         var dropped: [Int] = []
         if let i = s.entryIndex(of: "snapstate") { dropped.append(i) }
-        // Keys are sorted: most sections have no `u…` key at all, and a volume still in use must
-        // occur in some `rootfs`/`mpN` value before it is worth parsing them.
-        // `unused` is the first six bytes of the prefix (every section has `unprivileged`, so the
-        // first byte alone would not do).
+        // Most sections have no key starting with `unused` (the first six bytes of the prefix), and
+        // a volume still in use must occur in some `rootfs`/`mpN` value before it is worth parsing
+        // them.
         let unused: UInt64 = 0x75_6E_75_73_65_64 << 16
         guard s.entries.contains(where: { $0.prefix & ~0xFFFF == unused }) else { return dropped }
         let candidates = s.withBuffers { src, sto -> [Int] in
@@ -214,7 +210,7 @@ public enum ConfigWriter {
                 }
             }
             var candidates: [Int] = []
-            for (i, e) in s.entries.enumerated() where e.prefix & ~0xFFFF == unused && e.keyCount >= 6 {
+            for (i, e) in s.entries.enumerated() where e.prefix & ~0xFFFF == unused {
                 let store = e.inSource ? src : sto
                 let value = UnsafeBufferPointer(rebasing: store[e.valueStart..<e.end])
                 if !value.isEmpty && volumeValues.contains(where: { occurs(value, in: $0) }) { candidates.append(i) }

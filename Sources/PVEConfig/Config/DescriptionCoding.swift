@@ -66,7 +66,7 @@ public enum DescriptionCoding {
     /// Encodes UTF-8 bytes of one description line for a `#` comment line.
     public static func encode<C: Collection>(_ bytes: C, into out: inout [UInt8]) where C.Element == UInt8 {
         if bytes.withContiguousStorageIfAvailable({ encode(buffer: $0, into: &out) }) != nil { return }
-        encode(buffer: Array(bytes)[...], into: &out)
+        Array(bytes).withUnsafeBufferPointer { encode(buffer: $0, into: &out) }
     }
 
     /// Whether a byte stays as it is in a `#` line (printable ASCII except `%` and `:`).
@@ -85,10 +85,6 @@ public enum DescriptionCoding {
             runStart = i + 1
         }
         if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
-    }
-
-    private static func encode(buffer slice: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        slice.withUnsafeBufferPointer { encode(buffer: $0, into: &out) }
     }
 
     /// Encodes one description line (a string without `\n`) for a `#` comment line.

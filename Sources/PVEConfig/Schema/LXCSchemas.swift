@@ -126,7 +126,7 @@ package struct PropertyStringWriter {
 
     @inline(__always)
     private mutating func write(_ key: StaticString) {
-        write(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        write(Bytes.buffer(key))
     }
 
     @inline(__always)

@@ -55,6 +55,12 @@ package enum Bytes {
         return v
     }
 
+    /// The bytes of an ASCII literal.
+    @inline(__always)
+    package static func buffer(_ literal: StaticString) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+    }
+
     /// A `String` from a byte range.
     @inline(__always)
     package static func string(_ s: UnsafeBufferPointer<UInt8>) -> String {

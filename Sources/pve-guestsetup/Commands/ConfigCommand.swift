@@ -89,9 +89,12 @@ enum ConfigCommand: CLICommand {
 
     /// Prints the diagnostics Proxmox itself prints (errors and warnings) as `FILE:LINE: warning: …`.
     static func printProxmoxWarnings(_ diagnostics: [ConfigDiagnostic], console: inout Console) {
-        for d in diagnostics where d.kind == .error || d.kind == .warning {
-            console.err(d.warningLine + "\n")
-        }
+        for line in proxmoxWarningLines(diagnostics) { console.err(line) }
+    }
+
+    /// The lines Proxmox's lenient reader warns with (errors and warnings, not notices).
+    static func proxmoxWarningLines(_ diagnostics: [ConfigDiagnostic]) -> [String] {
+        diagnostics.filter { $0.kind == .error || $0.kind == .warning }.map { $0.warningLine + "\n" }
     }
 }
 
@@ -139,12 +142,9 @@ enum ConfigFormatCommand: CLICommand {
         } catch {
             return Outcome(failure: "\(error)\n")
         }
-        var result = Outcome()
+        var result = Outcome(warnings: ConfigCommand.proxmoxWarningLines(loaded.result.diagnostics))
         // The canonical text is about as long as the file.
         result.output.reserveCapacity(loaded.bytes.count + loaded.bytes.count / 8 + 64)
-        for d in loaded.result.diagnostics where d.kind == .error || d.kind == .warning {
-            result.warnings.append(d.warningLine + "\n")
-        }
         do {
             try ConfigWriter.write(loaded.result.config, into: &result.output)
         } catch {

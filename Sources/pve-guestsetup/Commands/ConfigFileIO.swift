@@ -16,7 +16,7 @@ enum ConfigFileIO {
     /// `/usr/share/zoneinfo/zone.tab`, as Proxmox's `pve_verify_timezone` reads it); every name
     /// passes when the file cannot be read. The file is read on the first call only, so configs
     /// without a `timezone` key never read it.
-    static let hostTimeZones: (@Sendable (String) -> Bool)? = { zone in hostZoneNames?.contains(zone) ?? true }
+    static let hostTimeZones: @Sendable (String) -> Bool = { zone in hostZoneNames?.contains(zone) ?? true }
 
     private static let hostZoneNames: Set<String>? = {
         guard let bytes = try? read("/usr/share/zoneinfo/zone.tab") else { return nil }
