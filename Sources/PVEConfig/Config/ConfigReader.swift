@@ -105,13 +105,15 @@ private struct ReaderState {
     mutating func closeSection(last: Bool = false) {
         if ByteText.isPerlTrue(descriptionBuffer) { section.descriptionBytes = descriptionBuffer }
         descriptionBuffer.removeAll(keepingCapacity: true)
+        // The section moves into the config; a fresh one takes its place.
+        var finished = ConfigSection()
+        if !last { finished.start(reading: source) }
+        swap(&finished, &section)
         switch target {
-        case .main: config.main = section
-        case .pending: config.pending = section
-        case .snapshot(let name): config.snapshots[name] = section
+        case .main: config.main = finished
+        case .pending: config.pending = finished
+        case .snapshot(let name): config.snapshots.set(finished, for: name)
         }
-        section = ConfigSection()
-        if !last { section.start(reading: source) }
         descriptionLine = 0
         environmentLine = 0
     }
@@ -163,8 +165,6 @@ private struct ReaderState {
             if let clobbered = config.main.skippedMemberValue("snapshots") {
                 try report(.fatal, line, 1, "Can't use string (\"\(clobbered.utf8String)\") as a HASH ref while \"strict refs\" in use")
             }
-            // Most configs have a few snapshots: one table allocation instead of regrowing it.
-            if config.snapshots.isEmpty { config.snapshots.reserveCapacity(4) }
             if config.snapshots[name] != nil {
                 try report(.notice, line, 1, "duplicate section '[\(name)]': the earlier one is discarded")
             }

@@ -276,7 +276,10 @@ public struct ConfigSection: Sendable, Hashable {
             entries.append(entry)
             return nil
         }
-        let (found, i) = withBuffers { src, sto in Self.index(of: key, prefix: entry.prefix, in: entries, src, sto) }
+        // Through the arrays themselves: a call on `self` here would copy the section.
+        let (found, i) = source.withUnsafeBufferPointer { src in
+            storage.withUnsafeBufferPointer { sto in Self.index(of: key, prefix: entry.prefix, in: entries, src, sto) }
+        }
         if found {
             let previous = entries[i].line
             entries[i].start = entry.start

@@ -38,18 +38,18 @@ public enum ConfigWriter {
     private static func appendCanonical(_ config: ContainerConfig, to out: inout [UInt8]) throws(ConfigWriteError) {
         // Proxmox's order of failures: the main section's lines, then the `pending` hash, the
         // pending section, the `snapshots` hash and the snapshots.
-        let main = config.main
-        try writeSection(main, dropping: droppedMainMembers(main), into: &out)
-        try refuseClobberedHash("pending", in: main)
+        try writeSection(config.main, dropping: droppedMainMembers(config.main), into: &out)
+        try refuseClobberedHash("pending", in: config.main)
         if !config.pending.isEmpty {
             out.append(contentsOf: "\n[pve:pending]\n".utf8)
             try writeSection(config.pending, into: &out)
         }
-        try refuseClobberedHash("snapshots", in: main)
-        for (name, section) in config.snapshots.sorted(by: { ByteText.less($0.key, $1.key) }) {
+        try refuseClobberedHash("snapshots", in: config.main)
+        try config.snapshots.forEach { (name, section) throws(ConfigWriteError) in
             out.append(ConfigASCII.newline)
             out.append(ConfigASCII.openBracket)
-            out.append(contentsOf: name.utf8)
+            var name = name
+            name.withUTF8 { out.append(contentsOf: $0) }
             out.append(ConfigASCII.closeBracket)
             out.append(ConfigASCII.newline)
             try writeSection(section, into: &out)

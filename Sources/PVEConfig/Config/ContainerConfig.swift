@@ -8,12 +8,12 @@ public struct ContainerConfig: Sendable, Hashable {
     public var main: ConfigSection
     /// The `[pve:pending]` section (empty when there is none).
     public var pending: ConfigSection
-    /// The snapshot sections by name.
-    public var snapshots: [String: ConfigSection]
+    /// The snapshot sections by name, in name order.
+    public var snapshots: ConfigSnapshots
     /// Lower-case hex SHA-1 of the bytes the config was read from (empty for a new config).
     public var digest: String
 
-    public init(main: ConfigSection = ConfigSection(), pending: ConfigSection = ConfigSection(), snapshots: [String: ConfigSection] = [:], digest: String = "") {
+    public init(main: ConfigSection = ConfigSection(), pending: ConfigSection = ConfigSection(), snapshots: ConfigSnapshots = [:], digest: String = "") {
         self.main = main
         self.pending = pending
         self.snapshots = snapshots
@@ -27,5 +27,5 @@ public struct ContainerConfig: Sendable, Hashable {
     }
 
     /// Snapshot names in the writer's order (ascending bytes).
-    public var snapshotNames: [String] { snapshots.keys.sorted(by: ByteText.less) }
+    public var snapshotNames: [String] { snapshots.keys }
 }
