@@ -28,6 +28,24 @@ import Testing
         }
     }
 
+    @Test func keyLetterMarksAreExactForEveryByteAtEveryPosition() {
+        func isKeyLetter(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || b == 0x5F }
+        for byte in 0...255 {
+            for position in 0..<8 {
+                // The other bytes are key letters, so only `byte` can be marked.
+                var word = ByteWords.repeated(UInt8(ascii: "k"))
+                word &= ~(UInt64(0xFF) << UInt64(8 * position))
+                word |= UInt64(byte) << UInt64(8 * position)
+                let marks = ByteWords.bytesNotKeyLetters(word)
+                let expected: UInt64 = isKeyLetter(UInt8(byte)) ? 0 : 0x80 << UInt64(8 * position)
+                #expect(marks == expected, "byte=\(byte) position=\(position)")
+            }
+        }
+        // Neighbours that are not letters do not disturb each other's marks.
+        let word = UInt64(littleEndian: 0x5F61_7A7B_6040_FF00)
+        #expect(ByteWords.bytesNotKeyLetters(word) == 0x0000_0080_8080_8080)
+    }
+
     @Test func valueBytesSeeEveryByte() {
         for n in 0...20 {
             Self.bytes(n).withUnsafeBufferPointer { s in

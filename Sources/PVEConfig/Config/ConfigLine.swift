@@ -31,8 +31,12 @@ enum ConfigLineClassifier {
         if start < end, case let first = b[start], ConfigASCII.isLower(first),
             first != UInt8(ascii: "l"), first != UInt8(ascii: "d")
         {
-            if let state = snapstate(b, start, end) { return .snapstate(value: state) }
-            return keyValue(b, start, end)
+            let trimmedEnd = ByteText.trimEnd(b, start, end)
+            // `prepare` and `delete` both end in `e`: other lines cannot match `snapstate`.
+            if b[trimmedEnd - 1] == UInt8(ascii: "e"), let state = snapstate(b, start, end) {
+                return .snapstate(value: state)
+            }
+            return keyValue(b, start, end, trimmedEnd: trimmedEnd)
         }
         let firstNonSpace = ByteText.skipSpace(b, start, end)
         if firstNonSpace == end { return .blank }
@@ -83,16 +87,26 @@ enum ConfigLineClassifier {
             let vs = ByteText.skipSpace(b, start + 7, end)
             if vs < end { return .delete(value: vs..<ByteText.trimEnd(b, vs, end)) }
         }
-        if ConfigASCII.isLower(first) { return keyValue(b, start, end) }
+        if ConfigASCII.isLower(first) { return keyValue(b, start, end, trimmedEnd: ByteText.trimEnd(b, start, end)) }
         return .invalid
     }
 
-    /// `^([a-z][a-z_]*\d*):\s*(.+?)\s*$` on a line starting with a lower-case letter, else `.invalid`.
+    /// `^([a-z][a-z_]*\d*):\s*(.+?)\s*$` on a line starting with a lower-case letter, else `.invalid`;
+    /// `trimmedEnd` is the line's end without trailing blanks.
     @inline(__always)
-    private static func keyValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> ConfigLineKind {
+    private static func keyValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, trimmedEnd: Int) -> ConfigLineKind {
         var i = start + 1
-        while i < end, ConfigASCII.isLower(b[i]) || b[i] == ConfigASCII.underscore { i += 1 }
-        while i < end, ConfigASCII.isDigit(b[i]) { i += 1 }
+        // `[a-z_]*`, eight bytes at a time.
+        while i < end {
+            let marks = ByteWords.bytesNotKeyLetters(ByteWords.word(b, from: i))
+            if marks != 0 {
+                i = Swift.min(i + ByteWords.firstMarked(marks), end)
+                break
+            }
+            i += 8
+        }
+        if i > end { i = end }
+        while i < end, b[i] &- ConfigASCII.zero < 10 { i += 1 }
         guard i < end, b[i] == ConfigASCII.colon else { return .invalid }
         let rest = i + 1
         guard rest < end else { return .invalid }
@@ -101,7 +115,8 @@ enum ConfigLineClassifier {
             // `.+?` needs one byte: an all-blank value is its last blank.
             return .keyValue(key: start..<i, value: (end - 1)..<end)
         }
-        return .keyValue(key: start..<i, value: vs..<ByteText.trimEnd(b, vs, end))
+        // The value's first byte is not blank, so the line's last non-blank byte is in the value.
+        return .keyValue(key: start..<i, value: vs..<trimmedEnd)
     }
 
     /// The unanchored `snapstate:\s*(prepare|delete)\s*$`.

@@ -106,14 +106,13 @@ private struct ReaderState {
         if ByteText.isPerlTrue(descriptionBuffer) { section.descriptionBytes = descriptionBuffer }
         descriptionBuffer.removeAll(keepingCapacity: true)
         // The section moves into the config; a fresh one takes its place.
-        var finished = ConfigSection()
-        if !last { finished.start(reading: source) }
-        swap(&finished, &section)
         switch target {
-        case .main: config.main = finished
-        case .pending: config.pending = finished
-        case .snapshot(let name): config.snapshots.set(finished, for: name)
+        case .main: swap(&config.main, &section)
+        case .pending: swap(&config.pending, &section)
+        case .snapshot(let name): config.snapshots.take(&section, for: name)
         }
+        section = ConfigSection()
+        if !last { section.start(reading: source) }
         descriptionLine = 0
         environmentLine = 0
     }

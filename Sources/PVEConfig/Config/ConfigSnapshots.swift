@@ -7,9 +7,8 @@
 public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     public typealias Element = (key: String, value: ConfigSection)
 
-    /// Names in ascending byte order; `sections[i]` belongs to `names[i]`.
-    private var names: [String] = []
-    private var sections: [ConfigSection] = []
+    /// In ascending byte order of the names.
+    private var items: [(name: String, section: ConfigSection)] = []
 
     public init() {}
 
@@ -22,20 +21,32 @@ public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictio
         for (name, section) in snapshots { self[name] = section }
     }
 
-    public var count: Int { names.count }
-    public var isEmpty: Bool { names.isEmpty }
+    public var count: Int { items.count }
+    public var isEmpty: Bool { items.isEmpty }
 
     /// The snapshot names in ascending byte order.
-    public var keys: [String] { names }
+    public var keys: [String] { items.map(\.name) }
 
     /// The sections in the order of `keys`.
-    public var values: [ConfigSection] { sections }
+    public var values: [ConfigSection] { items.map(\.section) }
+
+    public static func == (a: ConfigSnapshots, b: ConfigSnapshots) -> Bool {
+        a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { $0.name == $1.name && $0.section == $1.section }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(items.count)
+        for item in items {
+            hasher.combine(item.name)
+            hasher.combine(item.section)
+        }
+    }
 
     /// The section named `name`; setting nil removes it.
     public subscript(name: String) -> ConfigSection? {
         get {
             let (found, i) = position(of: name)
-            return found ? sections[i] : nil
+            return found ? items[i].section : nil
         }
         _modify {
             let (found, i) = position(of: name)
@@ -43,18 +54,14 @@ public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictio
             if found {
                 // Moved out and back in, so that an edit through the subscript does not copy the section.
                 var taken = ConfigSection()
-                swap(&taken, &sections[i])
+                swap(&taken, &items[i].section)
                 value = taken
             }
             defer {
                 switch (found, value) {
-                case (true, let section?): sections[i] = section
-                case (true, nil):
-                    names.remove(at: i)
-                    sections.remove(at: i)
-                case (false, let section?):
-                    names.insert(name, at: i)
-                    sections.insert(section, at: i)
+                case (true, let section?): items[i].section = section
+                case (true, nil): items.remove(at: i)
+                case (false, let section?): items.insert((name, section), at: i)
                 case (false, nil): break
                 }
             }
@@ -67,59 +74,67 @@ public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictio
     public mutating func removeValue(forKey name: String) -> ConfigSection? {
         let (found, i) = position(of: name)
         guard found else { return nil }
-        names.remove(at: i)
-        return sections.remove(at: i)
+        return items.remove(at: i).section
     }
 
     public func makeIterator() -> Iterator {
-        Iterator(names: names, sections: sections)
+        Iterator(items: items)
     }
 
     public struct Iterator: IteratorProtocol {
-        fileprivate let names: [String]
-        fileprivate let sections: [ConfigSection]
+        fileprivate let items: [(name: String, section: ConfigSection)]
         private var position = 0
 
-        fileprivate init(names: [String], sections: [ConfigSection]) {
-            self.names = names
-            self.sections = sections
+        fileprivate init(items: [(name: String, section: ConfigSection)]) {
+            self.items = items
         }
 
         public mutating func next() -> Element? {
-            guard position < names.count else { return nil }
+            guard position < items.count else { return nil }
             defer { position += 1 }
-            return (names[position], sections[position])
+            return (items[position].name, items[position].section)
         }
     }
 
-    /// Files `section` under `name` (replacing a section of that name): the reader's path, which
-    /// appends without a search when `name` sorts after every name so far.
-    mutating func set(_ section: consuming ConfigSection, for name: String) {
-        if let last = names.last, ByteText.compare(last, name) >= 0 {
-            self[name] = section
+    /// Moves `section` in under `name` (replacing a section of that name) and leaves an empty
+    /// section behind: the reader's path, which appends without a search when `name` sorts after
+    /// every name so far. (Swapping in place avoids a copy of the section.)
+    mutating func take(_ section: inout ConfigSection, for name: String) {
+        if !items.isEmpty, compare(at: items.count - 1, with: name) >= 0 {
+            var taken = ConfigSection()
+            swap(&taken, &section)
+            self[name] = taken
         } else {
-            names.append(name)
-            sections.append(section)
+            // Most configs have a few snapshots: room for them at once instead of regrowing.
+            if items.isEmpty { items.reserveCapacity(4) }
+            items.append((name, ConfigSection()))
+            swap(&items[items.count - 1].section, &section)
         }
     }
 
     /// Calls `body` with each name and section in order, without copying the sections.
     func forEach<E: Error>(_ body: (String, borrowing ConfigSection) throws(E) -> Void) throws(E) {
-        for i in names.indices { try body(names[i], sections[i]) }
+        for i in items.indices { try body(items[i].name, items[i].section) }
+    }
+
+    /// The byte order of the name at `index` against `name`. (Through a pointer: `items[i].name`
+    /// would copy the whole item, section included.)
+    private func compare(at index: Int, with name: String) -> Int {
+        items.withUnsafeBufferPointer { ByteText.compare($0[index].name, name) }
     }
 
     /// Where `name` is, or where it would be inserted.
     private func position(of name: String) -> (found: Bool, at: Int) {
         // Names usually arrive in order: check the end first.
-        guard let last = names.last else { return (false, 0) }
-        let c = ByteText.compare(last, name)
-        if c < 0 { return (false, names.count) }
-        if c == 0 { return (true, names.count - 1) }
+        guard !items.isEmpty else { return (false, 0) }
+        let c = compare(at: items.count - 1, with: name)
+        if c < 0 { return (false, items.count) }
+        if c == 0 { return (true, items.count - 1) }
         var lo = 0
-        var hi = names.count - 1
+        var hi = items.count - 1
         while lo < hi {
             let mid = (lo + hi) >> 1
-            let c = ByteText.compare(names[mid], name)
+            let c = compare(at: mid, with: name)
             if c == 0 { return (true, mid) }
             if c < 0 { lo = mid + 1 } else { hi = mid }
         }

@@ -21,6 +21,20 @@ enum ByteWords {
         zeroBytes(word ^ repeated(b))
     }
 
+    /// Marks (exactly: every mark is real) the bytes of `word` that are not in `[a-z_]`, the
+    /// letters of a config key; zero bytes are marked.
+    @inline(__always)
+    static func bytesNotKeyLetters(_ word: UInt64) -> UInt64 {
+        let low = word & repeated(0x7F)
+        // High bit of each byte: its low seven bits are >= `a`, resp. > `z` (no carries between bytes).
+        let atLeastA = low &+ repeated(0x80 - 0x61)
+        let aboveZ = low &+ repeated(0x7F - 0x7A)
+        let letters = atLeastA & ~aboveZ & ~word
+        let t = word ^ repeated(0x5F)
+        let notUnderscore = ((t & repeated(0x7F)) &+ repeated(0x7F)) | t
+        return ~letters & notUnderscore & repeated(0x80)
+    }
+
     /// The eight bytes at `offset` (the caller makes sure that `offset + 8 <= s.count`).
     @inline(__always)
     static func load(_ s: UnsafeBufferPointer<UInt8>, at offset: Int) -> UInt64 {
