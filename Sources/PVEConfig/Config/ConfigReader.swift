@@ -48,7 +48,12 @@ public enum ConfigReader {
         if digest { state.config.digest = SHA1.hex(bytes) }
         // A `digest: …` line in the main section overwrites the member, as in Proxmox.
         if let member = state.config.main.skippedMemberValue("digest") { state.config.digest = member.utf8String }
-        return ConfigReadResult(config: state.config, diagnostics: state.diagnostics)
+        // Moved out of the state rather than copied.
+        var config = ContainerConfig()
+        var diagnostics: [ConfigDiagnostic] = []
+        swap(&config, &state.config)
+        swap(&diagnostics, &state.diagnostics)
+        return ConfigReadResult(config: config, diagnostics: diagnostics)
     }
 
     /// The VMID Proxmox derives from a config path (`/lxc/(\d+).conf$`), or nil (`got strange filename`).
@@ -83,6 +88,8 @@ private struct ReaderState {
     /// Lines of the section's `description:` and `env:` members (for duplicate notices).
     var descriptionLine = 0
     var environmentLine = 0
+    /// Where the next byte ≥ 0x80 or `\r` at or after the last value asked about is (see `isPlain`).
+    var nextUnplainByte = -1
     /// Whether a `[pve:pending]` section came before (snapshots: their names in `config.snapshots`).
     var pendingSeen = false
 
@@ -218,7 +225,7 @@ private struct ReaderState {
             let keyBytes = UnsafeBufferPointer(rebasing: b[k])
             let raw = UnsafeBufferPointer(rebasing: b[v])
             var normalized: [UInt8]? = nil
-            switch ConfigValueCheck.check(keyBytes: keyBytes, value: raw, isKnownZone: zones) {
+            switch ConfigValueCheck.check(keyBytes: keyBytes, value: raw, plain: isPlain(b, v), isKnownZone: zones) {
             case .verbatim: break
             case .normalized(let n): normalized = n
             case .failure(let error):
@@ -257,6 +264,29 @@ private struct ReaderState {
         }
     }
 
+    /// Whether `b[r]` is plain ASCII without `\r` (then its value check needs no scan of its own):
+    /// the file is scanned for such bytes once, ahead of the lines asking.
+    @inline(__always)
+    mutating func isPlain(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        if nextUnplainByte < r.lowerBound { nextUnplainByte = Self.firstUnplainByte(b, from: r.lowerBound) }
+        return nextUnplainByte >= r.upperBound
+    }
+    /// The index of the first byte ≥ 0x80 or `\r` at or after `start`, else `b.count`.
+    static func firstUnplainByte(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let n = b.count
+        var i = start
+        if let base = b.baseAddress {
+            while i + 8 <= n {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                // The lowest mark is exact (see `ByteWords.zeroBytes`).
+                let marks = (word & ByteWords.repeated(0x80)) | ByteWords.bytes(word, equalTo: ConfigASCII.carriageReturn)
+                if marks != 0 { return i + ByteWords.firstMarked(marks) }
+                i += 8
+            }
+        }
+        while i < n, b[i] < 0x80, b[i] != ConfigASCII.carriageReturn { i += 1 }
+        return i
+    }
     /// Reports a notice when `key` was already set in this section from an earlier line
     /// (`previous`: that line, 0 when set in code, nil when not set).
     mutating func noteDuplicate(_ key: UnsafeBufferPointer<UInt8>, _ line: Int, previous: Int?) throws(ConfigDiagnostic) {

@@ -21,8 +21,10 @@ enum ConfigValueCheck {
         case failure(ValueError)
     }
 
+    /// `plain`: the caller knows that `value` is ASCII without `\r` (it need not be scanned).
     static func check(
-        keyBytes: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, isKnownZone: ((String) -> Bool)?
+        keyBytes: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, plain: Bool = false,
+        isKnownZone: ((String) -> Bool)?
     ) -> Outcome {
         guard let kind = ConfigSchema.kind(forBytes: keyBytes) else {
             return .failure(ValueError("unknown setting '\(String(decoding: keyBytes, as: UTF8.self))'"))
@@ -38,7 +40,7 @@ enum ConfigValueCheck {
         case .string:
             break
         }
-        let bytes = ValueBytes(value)
+        let bytes = plain ? ValueBytes(hasLineBreak: false, isASCII: true) : ValueBytes(value)
         if bytes.hasLineBreak {
             return .failure(ValueError("property contains a line feed"))
         }
@@ -176,6 +178,11 @@ enum ConfigValueCheck {
     struct ValueBytes {
         var hasLineBreak: Bool
         var isASCII: Bool
+
+        init(hasLineBreak: Bool, isASCII: Bool) {
+            self.hasLineBreak = hasLineBreak
+            self.isASCII = isASCII
+        }
 
         init(_ v: UnsafeBufferPointer<UInt8>) {
             var all: UInt64 = 0

@@ -30,7 +30,8 @@ public enum DescriptionCoding {
             raw.append(b)
             i = text.index(after: i)
         }
-        return hasHighBytes ? laxUTF8(raw) : raw
+        guard hasHighBytes else { return raw }
+        return raw.withUnsafeBufferPointer(isWellFormedUTF8) ? raw : laxUTF8(raw)
     }
 
     /// `decode`, appending to `out`: runs without `%` escapes are copied at once, and only a line
@@ -56,7 +57,8 @@ public enum DescriptionCoding {
             i += 1
         }
         if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...])) }
-        if hasHighBytes {
+        // Well-formed UTF-8 comes out of the lax pass unchanged: only other bytes need it.
+        if hasHighBytes, !out.withUnsafeBufferPointer({ isWellFormedUTF8(UnsafeBufferPointer(rebasing: $0[mark...])) }) {
             let raw = Array(out[mark...])
             out.removeSubrange(mark...)
             out.append(contentsOf: laxUTF8(raw))
@@ -109,6 +111,42 @@ public enum DescriptionCoding {
     }
 
     private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+
+    /// Whether `s` is well-formed UTF-8 in the strict sense (no overlong forms, surrogates or
+    /// code points above U+10FFFF). Such bytes are exactly what ``laxUTF8(_:)`` returns for them;
+    /// everything else is left to it.
+    static func isWellFormedUTF8(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = s.count
+        var i = 0
+        while i < n {
+            let b = s[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            var scalar: UInt32
+            let smallest: UInt32
+            if b & 0xE0 == 0xC0 {
+                (length, scalar, smallest) = (2, UInt32(b & 0x1F), 0x80)
+            } else if b & 0xF0 == 0xE0 {
+                (length, scalar, smallest) = (3, UInt32(b & 0x0F), 0x800)
+            } else if b & 0xF8 == 0xF0 {
+                (length, scalar, smallest) = (4, UInt32(b & 0x07), 0x1_0000)
+            } else {
+                return false
+            }
+            guard n - i >= length else { return false }
+            for k in 1..<length {
+                let c = s[i + k]
+                guard c & 0xC0 == 0x80 else { return false }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            guard scalar >= smallest, scalar <= 0x10_FFFF, scalar & 0xFFFF_F800 != 0xD800 else { return false }
+            i += length
+        }
+        return true
+    }
 
     /// Perl's lax `utf8` decoding (Encode `process_utf8` without `strict`), returned re-encoded:
     /// well-formed sequences (including surrogates and Perl's extended code points) are kept,
