@@ -128,11 +128,16 @@ public struct ConfigSection: Sendable, Hashable {
 
     /// The first 8 bytes of `key`, big-endian, zero-padded.
     @inline(__always)
-    static func prefix(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var p: UInt64 = 0
-        let n = Swift.min(key.count, 8)
-        for i in 0..<n { p = p << 8 | UInt64(key[i]) }
-        return n == 8 ? p : p << UInt64(8 * (8 - n))
+    /// `readable`: how many bytes from the key's start may be read (at least the key's length);
+    /// with eight or more the key is loaded at once.
+    static func prefix(_ key: UnsafeBufferPointer<UInt8>, readable: Int = 0) -> UInt64 {
+        guard let base = key.baseAddress else { return 0 }
+        // One little-endian load, the bytes past the key cleared, then big-endian order.
+        let word =
+            readable >= 8
+            ? UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)) : ByteWords.word(key, from: 0)
+        let n = key.count
+        return (n >= 8 ? word : word & ((1 &<< UInt64(8 * n)) &- 1)).byteSwapped
     }
 
     /// Three-way byte order of the stored key of `e` against `key`.
@@ -251,8 +256,8 @@ public struct ConfigSection: Sendable, Hashable {
     @discardableResult
     mutating func setRaw(sourceLine start: Int, key: UnsafeBufferPointer<UInt8>, end: Int, line: Int) -> Int? {
         let entry = Entry(
-            prefix: Self.prefix(key), start: start, valueStart: start + key.count + 2, end: end, line: line, writerSkips: false,
-            inSource: true)
+            prefix: Self.prefix(key, readable: end - start), start: start, valueStart: start + key.count + 2, end: end,
+            line: line, writerSkips: false, inSource: true)
         return place(entry, key: key)
     }
 

@@ -160,15 +160,18 @@ package final class PropertySchema: @unchecked Sendable {
     package let defaultKey: Int?
     /// `keys[i]`'s rules.
     private let rules: UnsafeMutableBufferPointer<Rule>
-    /// The key names for looking up input keys, ordered by length; those of length `n` are
-    /// `names[namesOfLength[n]..<namesOfLength[n + 1]]`.
-    private let names: UnsafeMutableBufferPointer<(name: PackedName, index: Int)>
-    private let namesOfLength: UnsafeMutableBufferPointer<Int>
     /// The byte ranges (in `enumerationBytes`) of every key's allowed values, back to back.
     private let enumerationValues: UnsafeMutableBufferPointer<Range<Int>>
     private let enumerationBytes: UnsafeMutableBufferPointer<UInt8>
     /// Bit `i` set: `keys[i]` is required.
     private let requiredKeys: UInt64
+    /// Bit `i` set: `keys[i]` is a boolean.
+    private let booleanKeys: UInt64
+    /// Key lookup by hashing the packed name: `hashTable[hash(name)]` is the key index + 1, or 0.
+    private let hashTable: UnsafeMutableBufferPointer<UInt8>
+    private let hashMultiplier: UInt64
+    /// `keys[i]` packed, for checking a hashed lookup.
+    private let packedKeys: UnsafeMutableBufferPointer<PackedName>
 
     package init(_ keys: [Key], defaultKey: String? = nil) {
         precondition(keys.count <= 64, "a property-string schema has at most 64 keys")
@@ -195,17 +198,43 @@ package final class PropertySchema: @unchecked Sendable {
                     enumeration: enumeration))
         }
         self.rules = Self.allocate(rules)
-        let byLength = sorted.enumerated().map { (name: PackedName($1.bytes), index: $0) }
-            .filter { $0.name.count <= PackedName.capacity }
-            .sorted { ($0.name.count, $0.index) < ($1.name.count, $1.index) }
-        self.names = Self.allocate(byLength)
-        self.namesOfLength = Self.allocate(
-            (0...(PackedName.capacity + 1)).map { n in byLength.firstIndex { $0.name.count >= n } ?? byLength.count })
         self.enumerationValues = Self.allocate(values)
         self.enumerationBytes = Self.allocate(bytes)
         var required: UInt64 = 0
-        for (i, key) in sorted.enumerated() where !key.optional { required |= 1 << i }
+        var booleans: UInt64 = 0
+        for (i, key) in sorted.enumerated() {
+            if !key.optional { required |= 1 << i }
+            if key.type == .boolean { booleans |= 1 << i }
+        }
         self.requiredKeys = required
+        self.booleanKeys = booleans
+        let packed = sorted.map { PackedName($0.bytes) }
+        self.packedKeys = Self.allocate(packed)
+        // A multiplier under which the names that fit a packed name hash to distinct slots
+        // (tried in a fixed order, so the table is the same on every run).
+        var multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var table = [UInt8](repeating: 0, count: Self.hashTableSize)
+        search: while true {
+            table = [UInt8](repeating: 0, count: Self.hashTableSize)
+            for (i, name) in packed.enumerated() where name.count <= PackedName.capacity {
+                let h = Self.hash(name, multiplier)
+                if table[h] != 0 {
+                    multiplier &+= 0x2545_F491_4F6C_DD1D &* 2
+                    continue search
+                }
+                table[h] = UInt8(i + 1)
+            }
+            break
+        }
+        self.hashTable = Self.allocate(table)
+        self.hashMultiplier = multiplier
+    }
+
+    private static let hashTableSize = 256
+
+    @inline(__always)
+    private static func hash(_ name: PackedName, _ multiplier: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((name.low ^ name.high &* 0xFF51_AFD7_ED55_8CCD ^ UInt64(name.count)) &* multiplier) &>> 56)
     }
 
     private static func allocate<T>(_ elements: [T]) -> UnsafeMutableBufferPointer<T> {
@@ -216,10 +245,10 @@ package final class PropertySchema: @unchecked Sendable {
 
     deinit {
         rules.deinitialize().deallocate()
-        names.deinitialize().deallocate()
-        namesOfLength.deallocate()
         enumerationValues.deallocate()
         enumerationBytes.deallocate()
+        hashTable.deallocate()
+        packedKeys.deinitialize().deallocate()
     }
 
     /// Index of the key named `name` (a programming error if absent: returns 0).
@@ -238,11 +267,10 @@ package final class PropertySchema: @unchecked Sendable {
         guard range.count <= PackedName.capacity else {
             return longNameIndex(of: UnsafeBufferPointer(rebasing: s[range]))
         }
-        let candidates = namesOfLength[range.count]..<namesOfLength[range.count + 1]
-        guard !candidates.isEmpty else { return nil }
         let name = PackedName(s, range)
-        for i in candidates where names[i].name == name { return names[i].index }
-        return nil
+        let entry = Int(hashTable[Self.hash(name, hashMultiplier)])
+        guard entry != 0, packedKeys[entry - 1] == name else { return nil }
+        return entry - 1
     }
 
     /// The rare case of an input key longer than a packed name: compare the full names.
@@ -256,13 +284,21 @@ package final class PropertySchema: @unchecked Sendable {
         package var keyOffset: Int
     }
 
-    /// The result of `parse`: one optional slot per schema key (valid only inside `parse`'s
-    /// closure), plus unknown keys.
+    /// The result of `parse`: one slot per schema key, holding a value where `present` has the
+    /// key's bit (valid only inside `parse`'s closure; other slots are uninitialized), plus
+    /// unknown keys.
     package struct Parsed {
-        package var slots: UnsafeMutableBufferPointer<Slot?>
+        package var storage: UnsafeMutablePointer<Slot>
+        package var present: UInt64 = 0
         package var unknown: [(key: Range<Int>, value: Range<Int>)]
 
-        package subscript(_ index: Int) -> Slot? { slots[index] }
+        package subscript(_ index: Int) -> Slot? { present & 1 << index != 0 ? storage[index] : nil }
+
+        @inline(__always)
+        mutating func set(_ index: Int, _ slot: Slot) {
+            (storage + index).initialize(to: slot)
+            present |= 1 << index
+        }
     }
 
     /// Validates `s` like ``parse(_:_:)`` without reading any value.
@@ -275,19 +311,17 @@ package final class PropertySchema: @unchecked Sendable {
     package func parse<R>(
         _ s: UnsafeBufferPointer<UInt8>, _ body: (Parsed) throws(PropertyStringError) -> R
     ) throws(PropertyStringError) -> R {
-        try withUnsafeTemporaryAllocation(of: Slot?.self, capacity: keys.count) {
+        // `Slot` is a trivial type: the slots need no initialization or clean-up beyond `present`.
+        try withUnsafeTemporaryAllocation(of: Slot.self, capacity: Swift.max(keys.count, 1)) {
             (slots) throws(PropertyStringError) -> R in
-            slots.initialize(repeating: nil)
-            return try body(try parse(s, into: slots))
+            return try body(try parse(s, into: slots.baseAddress!))
         }
     }
 
     private func parse(
-        _ s: UnsafeBufferPointer<UInt8>, into slots: UnsafeMutableBufferPointer<Slot?>
+        _ s: UnsafeBufferPointer<UInt8>, into slots: UnsafeMutablePointer<Slot>
     ) throws(PropertyStringError) -> Parsed {
-        var parsed = Parsed(slots: slots, unknown: [])
-        // Bit `i` set: `slots[i]` holds a value.
-        var present: UInt64 = 0
+        var parsed = Parsed(storage: slots, unknown: [])
         var sawBareValue = false
         var parser = PropertyStringParser(s)
         while let (part, start) = parser.next() {
@@ -296,9 +330,8 @@ package final class PropertySchema: @unchecked Sendable {
                 continue
             case .pair(let keyRange, let valueRange):
                 if let index = index(ofKeyAt: keyRange, in: s) {
-                    if present & 1 << index != 0 { throw .duplicateKey(keys[index].name, offset: start) }
-                    parsed.slots[index] = Slot(value: valueRange, keyOffset: start)
-                    present |= 1 << index
+                    if parsed.present & 1 << index != 0 { throw .duplicateKey(keys[index].name, offset: start) }
+                    parsed.set(index, Slot(value: valueRange, keyOffset: start))
                 } else {
                     let key = UnsafeBufferPointer(rebasing: s[keyRange])
                     for other in parsed.unknown where s[other.key].elementsEqual(key) {
@@ -311,37 +344,38 @@ package final class PropertySchema: @unchecked Sendable {
                 if sawBareValue { throw .duplicateKey(keys[defaultKey].name, offset: start) }
                 sawBareValue = true
                 // Perl replaces an earlier `key=` value only when it is false ("" or "0").
-                if let existing = parsed.slots[defaultKey] {
+                if let existing = parsed[defaultKey] {
                     let v = s[existing.value]
                     guard v.count == 1, v.first == ASCII.zero else {
                         throw .duplicateKey(keys[defaultKey].name, offset: start)
                     }
                 }
-                parsed.slots[defaultKey] = Slot(value: valueRange, keyOffset: start)
-                present |= 1 << defaultKey
+                parsed.set(defaultKey, Slot(value: valueRange, keyOffset: start))
             case .malformed:
                 throw .missingKey(offset: start)
             }
         }
-        try validate(s, parsed, present: present)
+        try validate(s, parsed)
         return parsed
     }
 
     /// Proxmox's `check_object` on the parsed slots: every present value passes its key's checks,
     /// every required key is present, and there are no unknown keys. All failures are collected.
-    private func validate(
-        _ s: UnsafeBufferPointer<UInt8>, _ parsed: Parsed, present: UInt64
-    ) throws(PropertyStringError) {
+    private func validate(_ s: UnsafeBufferPointer<UInt8>, _ parsed: Parsed) throws(PropertyStringError) {
         var errors: [PropertyStringError.Entry] = []
         // The present and the required keys, in key order.
-        var pending = present | requiredKeys
+        var pending = parsed.present | requiredKeys
         while pending != 0 {
             let index = pending.trailingZeroBitCount
+            let bit: UInt64 = 1 << index
             pending &= pending &- 1
-            guard let slot = parsed.slots[index] else {
+            guard parsed.present & bit != 0 else {
                 errors.append(.init(key: keys[index].name, message: SchemaMessage.missing, offset: s.count))
                 continue
             }
+            let slot = parsed.storage[index]
+            // The usual boolean, `0` or `1`, needs no further look.
+            if booleanKeys & bit != 0, slot.value.count == 1, s[slot.value.lowerBound] & 0xFE == ASCII.zero { continue }
             if let message = problem(UnsafeBufferPointer(rebasing: s[slot.value]), key: index) {
                 errors.append(.init(key: keys[index].name, message: message, offset: slot.value.lowerBound))
             }
@@ -424,8 +458,17 @@ struct PackedName: Equatable {
     init(_ s: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         count = range.count
         guard count > 0 else { return }
-        low = ByteWords.packed(s, at: range.lowerBound, count: min(count, 8))
-        if count > 8 { high = ByteWords.packed(s, at: range.lowerBound + 8, count: count - 8) }
+        let at = range.lowerBound
+        if at + 16 <= s.count {
+            // Two loads, the bytes past the name cleared.
+            let low = ByteWords.load(s, at: at)
+            let high = ByteWords.load(s, at: at + 8)
+            self.low = count >= 8 ? low : low & ((1 &<< UInt64(8 * count)) &- 1)
+            self.high = count >= 16 ? high : (count <= 8 ? 0 : high & ((1 &<< UInt64(8 * (count - 8))) &- 1))
+            return
+        }
+        low = ByteWords.packed(s, at: at, count: min(count, 8))
+        if count > 8 { high = ByteWords.packed(s, at: at + 8, count: count - 8) }
     }
 }
 

@@ -76,13 +76,13 @@ package enum LXCSchemas {
 extension PropertySchema.Parsed {
     @inline(__always)
     package func string(_ index: Int, _ s: UnsafeBufferPointer<UInt8>) -> String? {
-        guard let slot = slots[index] else { return nil }
+        guard let slot = self[index] else { return nil }
         return Bytes.string(UnsafeBufferPointer(rebasing: s[slot.value]))
     }
 
     @inline(__always)
     package func bool(_ index: Int, _ s: UnsafeBufferPointer<UInt8>) -> Bool? {
-        guard let slot = slots[index] else { return nil }
+        guard let slot = self[index] else { return nil }
         return parsePerlBoolean(UnsafeBufferPointer(rebasing: s[slot.value]))
     }
 }
