@@ -268,9 +268,20 @@ private struct ReaderState {
     /// the file is scanned for such bytes once, ahead of the lines asking.
     @inline(__always)
     mutating func isPlain(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
-        if nextUnplainByte < r.lowerBound { nextUnplainByte = Self.firstUnplainByte(b, from: r.lowerBound) }
+        if nextUnplainByte < r.lowerBound { nextUnplainByte = ConfigUnplainScan.firstUnplainByte(b, from: r.lowerBound) }
         return nextUnplainByte >= r.upperBound
     }
+    /// Reports a notice when `key` was already set in this section from an earlier line
+    /// (`previous`: that line, 0 when set in code, nil when not set).
+    mutating func noteDuplicate(_ key: UnsafeBufferPointer<UInt8>, _ line: Int, previous: Int?) throws(ConfigDiagnostic) {
+        guard let previous, previous > 0 else { return }
+        try report(.notice, line, 1, "duplicate key '\(String(decoding: key, as: UTF8.self))' (line \(previous) is ignored)")
+    }
+}
+
+/// Where the reader's value checks need a closer look: bytes ≥ 0x80 (not plain ASCII) and `\r`
+/// (Proxmox refuses line breaks in values).
+enum ConfigUnplainScan {
     /// The index of the first byte ≥ 0x80 or `\r` at or after `start`, else `b.count`.
     static func firstUnplainByte(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let n = b.count
@@ -286,11 +297,5 @@ private struct ReaderState {
         }
         while i < n, b[i] < 0x80, b[i] != ConfigASCII.carriageReturn { i += 1 }
         return i
-    }
-    /// Reports a notice when `key` was already set in this section from an earlier line
-    /// (`previous`: that line, 0 when set in code, nil when not set).
-    mutating func noteDuplicate(_ key: UnsafeBufferPointer<UInt8>, _ line: Int, previous: Int?) throws(ConfigDiagnostic) {
-        guard let previous, previous > 0 else { return }
-        try report(.notice, line, 1, "duplicate key '\(String(decoding: key, as: UTF8.self))' (line \(previous) is ignored)")
     }
 }
