@@ -110,8 +110,13 @@ private struct ReaderState {
     }
 
     mutating func closeSection(last: Bool = false) {
-        if ByteText.isPerlTrue(descriptionBuffer) { section.descriptionBytes = descriptionBuffer }
-        descriptionBuffer.removeAll(keepingCapacity: true)
+        if ByteText.isPerlTrue(descriptionBuffer) {
+            // Handed over, not copied: the next description starts a buffer of its own.
+            section.descriptionBytes = descriptionBuffer
+            descriptionBuffer = []
+        } else {
+            descriptionBuffer.removeAll(keepingCapacity: true)
+        }
         // The section moves into the config; a fresh one takes its place.
         switch target {
         case .main: swap(&config.main, &section)
@@ -141,11 +146,56 @@ private struct ReaderState {
                 lineEnd = lineStart + (UnsafeRawPointer(nl) - UnsafeRawPointer(base + lineStart))
             }
             lineNumber += 1
-            try handle(b, lineStart, lineEnd, lineNumber, zones: zones)
+            if try !ordinaryMember(b, lineStart, lineEnd, lineNumber, zones: zones) {
+                try handle(b, lineStart, lineEnd, lineNumber, zones: zones)
+            }
             lineStart = lineEnd + 1
         }
         closeSection(last: true)
         config.main.remove("snapstate")
+    }
+
+    /// The common line, handled without classifying it first: `key: value` as Proxmox writes it
+    /// (one space after the colon, no trailing blanks, a newline after it) for a key of the schema
+    /// that has no storage of its own, with a value stored as it is. Returns false, having done
+    /// nothing, for every other line; `handle` then takes it (and reaches the same result for
+    /// lines this would have taken).
+    @inline(__always)
+    mutating func ordinaryMember(
+        _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ line: Int, zones: ((String) -> Bool)?
+    ) throws(ConfigDiagnostic) -> Bool {
+        // `k: v` and a newline after it (the stored line includes it).
+        guard end - start >= 4, end < b.count else { return false }
+        // Keys starting with `d`, `e` or `l` include `description`, `delete`, `env`, `lxc` and
+        // the `lxc.*` lines; a line ending in `e` might match the unanchored `snapstate` pattern.
+        let first = b[start]
+        guard first &- UInt8(ascii: "a") < 26, first != UInt8(ascii: "d"), first != UInt8(ascii: "e"),
+            first != UInt8(ascii: "l")
+        else { return false }
+        let last = b[end - 1]
+        guard last != UInt8(ascii: "e"), !ConfigASCII.isSpace(last) else { return false }
+        // `[a-z][a-z_]*\d*` then `: ` and a value that does not start with a blank.
+        var i = start + 1
+        while i < end {
+            let marks = ByteWords.bytesNotKeyLetters(ByteWords.word(b, from: i))
+            if marks != 0 {
+                i += ByteWords.firstMarked(marks)
+                break
+            }
+            i += 8
+        }
+        while i < end, b[i] &- ConfigASCII.zero < 10 { i += 1 }
+        let valueStart = i + 2
+        guard valueStart < end, b[i] == ConfigASCII.colon, b[i + 1] == ConfigASCII.space, !ConfigASCII.isSpace(b[valueStart])
+        else { return false }
+        let key = UnsafeBufferPointer(rebasing: b[start..<i])
+        guard let kind = ConfigSchema.kind(forBytes: key) else { return false }
+        let value = valueStart..<end
+        guard case .verbatim = ConfigValueCheck.check(kind: kind, value: UnsafeBufferPointer(rebasing: b[value]), plain: isPlain(b, value), isKnownZone: zones)
+        else { return false }
+        let previous = section.setRaw(sourceLine: start, key: key, end: end, line: line)
+        try noteDuplicate(key, line, previous: previous)
+        return true
     }
 
     /// Handles one line; `zones` is `isKnownZone`, passed along so that it is not copied per line.

@@ -29,6 +29,14 @@ enum ConfigValueCheck {
         guard let kind = ConfigSchema.kind(forBytes: keyBytes) else {
             return .failure(ValueError("unknown setting '\(String(decoding: keyBytes, as: UTF8.self))'"))
         }
+        return check(kind: kind, value: value, plain: plain, isKnownZone: isKnownZone)
+    }
+
+    /// `check(keyBytes:value:plain:isKnownZone:)` for a key whose kind the caller looked up.
+    @inline(__always)
+    static func check(
+        kind: ConfigSchema.Kind, value: UnsafeBufferPointer<UInt8>, plain: Bool, isKnownZone: ((String) -> Bool)?
+    ) -> Outcome {
         // Values already in Proxmox's stored form; none of them can contain a line break.
         switch kind.type {
         case .boolean:
