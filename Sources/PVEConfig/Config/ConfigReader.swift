@@ -167,13 +167,20 @@ private struct ReaderState {
         // `k: v` and a newline after it (the stored line includes it).
         guard end - start >= 4, end < b.count else { return false }
         // Keys starting with `d`, `e` or `l` include `description`, `delete`, `env`, `lxc` and
-        // the `lxc.*` lines; a line ending in `e` might match the unanchored `snapstate` pattern.
+        // the `lxc.*` lines; a line ending in `prepare` or `delete` might match the unanchored
+        // `snapstate` pattern.
         let first = b[start]
         guard first &- UInt8(ascii: "a") < 26, first != UInt8(ascii: "d"), first != UInt8(ascii: "e"),
             first != UInt8(ascii: "l")
         else { return false }
         let last = b[end - 1]
-        guard last != UInt8(ascii: "e"), !ConfigASCII.isSpace(last) else { return false }
+        guard !ConfigASCII.isSpace(last) else { return false }
+        // (`snapstate:delete` is the shortest match: 16 bytes.)
+        if last == UInt8(ascii: "e"), end - start >= 16,
+            ByteText.hasPrefix(b, end - 7, end, "prepare") || ByteText.hasPrefix(b, end - 6, end, "delete")
+        {
+            return false
+        }
         // `[a-z][a-z_]*\d*` then `: ` and a value that does not start with a blank.
         var i = start + 1
         while i < end {
@@ -226,6 +233,8 @@ private struct ReaderState {
             }
             target = .snapshot(name)
         case .comment(let r):
+            // Room for a few lines at once rather than regrowing line by line.
+            if descriptionBuffer.isEmpty { descriptionBuffer.reserveCapacity(Swift.max(256, 4 * r.count)) }
             DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[r]), appendingTo: &descriptionBuffer)
             descriptionBuffer.append(ConfigASCII.newline)
         case .lxc(let k, let v):
@@ -323,8 +332,12 @@ private struct ReaderState {
     }
     /// Reports a notice when `key` was already set in this section from an earlier line
     /// (`previous`: that line, 0 when set in code, nil when not set).
+    @inline(__always)
     mutating func noteDuplicate(_ key: UnsafeBufferPointer<UInt8>, _ line: Int, previous: Int?) throws(ConfigDiagnostic) {
         guard let previous, previous > 0 else { return }
+        try reportDuplicate(key, line, previous: previous)
+    }
+    mutating func reportDuplicate(_ key: UnsafeBufferPointer<UInt8>, _ line: Int, previous: Int) throws(ConfigDiagnostic) {
         try report(.notice, line, 1, "duplicate key '\(String(decoding: key, as: UTF8.self))' (line \(previous) is ignored)")
     }
 }

@@ -34,34 +34,34 @@ public enum DescriptionCoding {
         return raw.withUnsafeBufferPointer(isWellFormedUTF8) ? raw : laxUTF8(raw)
     }
 
-    /// `decode`, appending to `out`: runs without `%` escapes are copied at once, and only a line
-    /// with bytes ≥ 0x80 goes through the lax UTF-8 pass.
+    /// `decode`, appending to `out`: the line is decoded into a scratch buffer and appended at
+    /// once, and only a line that is not well-formed UTF-8 goes through the lax pass.
     static func decode(_ text: UnsafeBufferPointer<UInt8>, appendingTo out: inout [UInt8]) {
-        let mark = out.count
         let n = text.count
-        var hasHighBytes = false
-        var runStart = 0
-        var i = 0
-        while i < n {
-            let b = text[i]
-            if b == ConfigASCII.percent, i + 2 < n, let hi = hexValue(text[i + 1]), let lo = hexValue(text[i + 2]) {
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<i])) }
-                let v = hi << 4 | lo
-                if v >= 0x80 { hasHighBytes = true }
-                out.append(v)
-                i += 3
-                runStart = i
-                continue
+        guard n > 0 else { return }
+        // Decoding never makes a line longer.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { scratch in
+            var written = 0
+            var high: UInt8 = 0
+            var i = 0
+            while i < n {
+                var b = text[i]
+                if b == ConfigASCII.percent, i + 2 < n, let hi = hexValue(text[i + 1]), let lo = hexValue(text[i + 2]) {
+                    b = hi << 4 | lo
+                    i += 3
+                } else {
+                    i += 1
+                }
+                scratch[written] = b
+                high |= b
+                written += 1
             }
-            if b >= 0x80 { hasHighBytes = true }
-            i += 1
-        }
-        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...])) }
-        // Well-formed UTF-8 comes out of the lax pass unchanged: only other bytes need it.
-        if hasHighBytes, !out.withUnsafeBufferPointer({ isWellFormedUTF8(UnsafeBufferPointer(rebasing: $0[mark...])) }) {
-            let raw = Array(out[mark...])
-            out.removeSubrange(mark...)
-            out.append(contentsOf: laxUTF8(raw))
+            let decoded = UnsafeBufferPointer(start: scratch.baseAddress, count: written)
+            if high & 0x80 != 0, !isWellFormedUTF8(decoded) {
+                out.append(contentsOf: laxUTF8(Array(decoded)))
+            } else {
+                out.append(contentsOf: decoded)
+            }
         }
     }
 
@@ -75,18 +75,34 @@ public enum DescriptionCoding {
     @inline(__always)
     static func isKept(_ b: UInt8) -> Bool { (b >= 0x20 && b <= 0x24) || (b >= 0x26 && b <= 0x39) || (b >= 0x3B && b <= 0x7E) }
 
-    /// `encode` on contiguous bytes: runs of kept bytes are copied at once.
+    /// `encode` on contiguous bytes: a line without bytes to escape is copied at once; others are
+    /// encoded into a scratch buffer and appended at once.
     static func encode(buffer bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        var runStart = 0
-        for i in bytes.indices where !isKept(bytes[i]) {
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            let b = bytes[i]
-            out.append(ConfigASCII.percent)
-            out.append(hexDigit(b >> 4))
-            out.append(hexDigit(b & 0x0F))
-            runStart = i + 1
+        guard let firstEscaped = bytes.firstIndex(where: { !isKept($0) }) else {
+            out.append(contentsOf: bytes)
+            return
         }
-        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        // Every byte takes at most three.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * bytes.count) { scratch in
+            var written = 0
+            for i in 0..<firstEscaped {
+                scratch[written] = bytes[i]
+                written += 1
+            }
+            for i in firstEscaped..<bytes.count {
+                let b = bytes[i]
+                if isKept(b) {
+                    scratch[written] = b
+                    written += 1
+                } else {
+                    scratch[written] = ConfigASCII.percent
+                    scratch[written + 1] = hexDigit(b >> 4)
+                    scratch[written + 2] = hexDigit(b & 0x0F)
+                    written += 3
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: written))
+        }
     }
 
     /// Encodes one description line (a string without `\n`) for a `#` comment line.
