@@ -108,3 +108,49 @@ import Testing
         #expect(try ConfigWriter.text(result.config) == "memory: 1\n\n[sa]\nmemory: 3\n\n[sb]\nmemory: 4\n")
     }
 }
+
+/// The reader's shortcut for ordinary lines relies on these facts about the schema.
+@Suite struct OrdinaryLineAssumptionTests {
+    @Test func schemaKeysWithStorageOfTheirOwnStartWithDOrEOrL() {
+        for key in ConfigSchema.plainKeys.map(\.name) {
+            let skipped = Bytes.withBytes(key) { ConfigSection.writerSkips($0) }
+            if skipped || key == "lxc" {
+                #expect(["d", "e", "l"].contains(key.first.map(String.init) ?? ""), "\(key)")
+            }
+        }
+        for key in ["pending", "snapname", "snapshots", "digest", "lxc"] {
+            #expect(ConfigSchema.kind(for: key) == nil || key.first == "d" || key.first == "l", "\(key)")
+        }
+    }
+
+    /// Lines the shortcut takes and lines it leaves read the same as through the classifier.
+    @Test func linesTakenOrLeftByTheShortcutReadAlike() throws {
+        let text = """
+            arch: amd64
+            ostype: alpine
+            cores:  2
+            memory: 512\u{20}
+            swap: 0512
+            onboot: yes
+            hostname: snapstate: prepare
+            net0: name=eth0,bridge=vmbr0
+            parent: snap1
+            net0: name=eth1,bridge=vmbr1
+            tags: a;b
+            unknownkey: 1
+            rootfs: local:100/vm-100-disk-0.raw,size=8G
+            """
+        let result = try ConfigReader.read(Array((text + "\n").utf8), file: "t.conf")
+        let config = result.config
+        #expect(config["cores"] == "2" && config["memory"] == "512" && config["swap"] == "512")
+        #expect(config["onboot"] == "1" && config["ostype"] == "alpine" && config["parent"] == "snap1")
+        #expect(config["net0"] == "name=eth1,bridge=vmbr1" && config["tags"] == "a;b")
+        // `hostname: snapstate: prepare` matches Proxmox's unanchored snapstate pattern.
+        #expect(config["hostname"] == nil && config["snapstate"] == nil)
+        #expect(result.diagnostics.map(\.line) == [7, 10, 12])
+        #expect(
+            try ConfigWriter.text(config)
+                == "arch: amd64\ncores: 2\nmemory: 512\nnet0: name=eth1,bridge=vmbr1\nonboot: 1\nostype: alpine\nparent: snap1\n"
+                + "rootfs: local:100/vm-100-disk-0.raw,size=8G\nswap: 512\ntags: a;b\nunknownkey: 1\n")
+    }
+}

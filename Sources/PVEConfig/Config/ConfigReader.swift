@@ -200,7 +200,8 @@ private struct ReaderState {
         let value = valueStart..<end
         guard case .verbatim = ConfigValueCheck.check(kind: kind, value: UnsafeBufferPointer(rebasing: b[value]), plain: isPlain(b, value), isKnownZone: zones)
         else { return false }
-        let previous = section.setRaw(sourceLine: start, key: key, end: end, line: line)
+        // (Keys the writer skips start with `d`, `e` or `l`, or are not in the schema.)
+        let previous = section.setOrdinary(sourceLine: start, key: key, end: end, line: line)
         try noteDuplicate(key, line, previous: previous)
         return true
     }

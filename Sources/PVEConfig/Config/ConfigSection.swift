@@ -261,6 +261,21 @@ public struct ConfigSection: Sendable, Hashable {
         return place(entry, key: key)
     }
 
+    /// `setRaw(sourceLine:key:end:line:)` for a key known not to be one the writer skips (the
+    /// reader's common line): appended at once when it sorts after the last key.
+    @inline(__always)
+    mutating func setOrdinary(sourceLine start: Int, key: UnsafeBufferPointer<UInt8>, end: Int, line: Int) -> Int? {
+        let entry = Entry(
+            prefix: Self.prefix(key, readable: end - start), start: start, valueStart: start + key.count + 2, end: end,
+            line: line, writerSkips: false, inSource: true)
+        let count = entries.count
+        if count == 0 || entries.withUnsafeBufferPointer({ $0[count - 1].prefix }) < entry.prefix {
+            entries.append(entry)
+            return nil
+        }
+        return place(entry, key: key)
+    }
+
     /// Files the member whose `key: value\n` was just appended at `start` of `storage`.
     private mutating func place(start: Int, key: UnsafeBufferPointer<UInt8>, line: Int) -> Int? {
         let entry = Entry(

@@ -152,6 +152,15 @@ package final class PropertySchema: @unchecked Sendable {
         var maxLength: Int?
         /// The allowed values as a range of `enumerationValues` (nil: no `enum`).
         var enumeration: Range<Int>?
+        /// A string key whose only check is one format or one pattern: `validate` runs it
+        /// without going through `problem`.
+        var only: OnlyCheck = .none
+
+        enum OnlyCheck: Sendable {
+            case none
+            case format(Format)
+            case pattern(Pattern)
+        }
     }
 
     /// Keys sorted in byte order (Proxmox's print order for non-default keys).
@@ -191,11 +200,20 @@ package final class PropertySchema: @unchecked Sendable {
                 }
                 enumeration = first..<values.count
             }
-            rules.append(
-                Rule(
-                    type: key.type, optional: key.optional, format: key.format, pattern: key.pattern,
-                    minimum: key.minimum, maximum: key.maximum, minLength: key.minLength, maxLength: key.maxLength,
-                    enumeration: enumeration))
+            var rule = Rule(
+                type: key.type, optional: key.optional, format: key.format, pattern: key.pattern,
+                minimum: key.minimum, maximum: key.maximum, minLength: key.minLength, maxLength: key.maxLength,
+                enumeration: enumeration)
+            if key.type == .string, key.minimum == nil, key.maximum == nil, key.minLength == nil, key.maxLength == nil,
+                enumeration == nil
+            {
+                switch (key.format, key.pattern) {
+                case (let format?, nil): rule.only = .format(format)
+                case (nil, let pattern?): rule.only = .pattern(pattern)
+                default: break
+                }
+            }
+            rules.append(rule)
         }
         self.rules = Self.allocate(rules)
         self.enumerationValues = Self.allocate(values)
@@ -376,7 +394,15 @@ package final class PropertySchema: @unchecked Sendable {
             let slot = parsed.storage[index]
             // The usual boolean, `0` or `1`, needs no further look.
             if booleanKeys & bit != 0, slot.value.count == 1, s[slot.value.lowerBound] & 0xFE == ASCII.zero { continue }
-            if let message = problem(UnsafeBufferPointer(rebasing: s[slot.value]), key: index) {
+            let value = UnsafeBufferPointer(rebasing: s[slot.value])
+            let message: String?
+            // What `problem` would do for a key with a single check, without its other tests.
+            switch rules[index].only {
+            case .format(let format): message = format.check(value).map(SchemaMessage.invalidFormat)
+            case .pattern(let pattern): message = pattern.matches(value) ? nil : SchemaMessage.patternMismatch
+            case .none: message = problem(value, key: index)
+            }
+            if let message {
                 errors.append(.init(key: keys[index].name, message: message, offset: slot.value.lowerBound))
             }
         }
