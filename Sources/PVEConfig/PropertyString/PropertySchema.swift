@@ -230,9 +230,13 @@ package final class PropertySchema: @unchecked Sendable {
         self.packedKeys = Self.allocate(packed)
         // A multiplier under which the names that fit a packed name hash to distinct slots
         // (tried in a fixed order, so the table is the same on every run).
+        precondition(Set(sorted.map(\.name)).count == sorted.count, "a property-string schema names each key once")
         var multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
         var table = [UInt8](repeating: 0, count: Self.hashTableSize)
+        var attempts = 0
         search: while true {
+            attempts += 1
+            precondition(attempts < 1_000_000, "no collision-free key hash for this schema")
             table = [UInt8](repeating: 0, count: Self.hashTableSize)
             for (i, name) in packed.enumerated() where name.count <= PackedName.capacity {
                 let h = Self.hash(name, multiplier)
