@@ -154,3 +154,72 @@ import Testing
                 + "rootfs: local:100/vm-100-disk-0.raw,size=8G\nswap: 512\ntags: a;b\nunknownkey: 1\n")
     }
 }
+
+/// Seeded files of common and odd lines read with and without the reader's short path for common
+/// lines: the configs, diagnostics, canonical output and strict-mode outcome must all agree.
+@Suite struct ShortPathEquivalenceTests {
+    static let keys = [
+        "arch", "cores", "memory", "swap", "onboot", "ostype", "hostname", "nameserver", "parent", "snaptime",
+        "tags", "startup", "features", "rootfs", "mp0", "net0", "net31", "net32", "unused0", "dev0", "cpulimit",
+        "timezone", "lock", "unprivileged", "template", "cmode", "searchdomain", "description", "env", "lxc",
+        "snapstate", "digest", "pending", "snapshots", "snapname", "delete", "unknownkey", "entrypoint", "net01",
+    ]
+    static let values = [
+        "1", "0", "01", "yes", "-5", "1.5", "512", "amd64", "alpine", "debian", "prepare", "delete", "snap1",
+        "snapstate: prepare", "name=eth0,bridge=vmbr0,ip=dhcp", "name=eth0,,bridge=vmbr0", "bridge=vmbr0",
+        "local:100/vm-100-disk-0.raw,size=8G", "local:vm-1,mp=/srv", "nesting=1,keyctl=1", "a;b", "order=1,up=5",
+        "ct.example.com", "192.168.1.1 10.0.0.1", "Europe/Vienna", "host", "backup", "x\u{00DC}y", "a\rb",
+        "v ", "v\t", "v\r", " ", "", "e", "mode=0660", "local:100/x.raw,size=8G ",
+    ]
+    static let separators = [": ", ":", ":  ", ":\t", " : ", ":\u{0B}"]
+    static let others = [
+        "", "   ", "#note %C3%9C ok", "#", "[snap1]", "[snap2]", "[pve:pending]", "[SNAP3]", "lxc.apparmor.profile: unconfined",
+        "lxc.cgroup2.devices.allow = c 10:200 rwm", "lxc.environment.runtime: A=1", "  memory: 1", "Memory: 1",
+        "memory: 1\r", "delete: swap", "delete: !memory", "snapstate: delete", "junk", "e: 1", "lxc.bad key: 1",
+    ]
+
+    static func file(_ rng: inout SplitMix64) -> [UInt8] {
+        func pick(_ a: [String]) -> String { a[Int(rng.next() % UInt64(a.count))] }
+        var lines: [String] = []
+        for _ in 0..<Int(rng.next() % 30) {
+            if rng.next() % 4 == 0 {
+                lines.append(pick(others))
+            } else {
+                lines.append(pick(keys) + (rng.next() % 5 == 0 ? pick(separators) : ": ") + pick(values))
+            }
+        }
+        var text = lines.joined(separator: "\n")
+        if rng.next() % 4 != 0 { text += "\n" }
+        return Array(text.utf8)
+    }
+
+    @Test(arguments: [11, 12, 13, 14] as [UInt64])
+    func shortAndLongPathReadAlike(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        for n in 0..<1_500 {
+            let bytes = Self.file(&rng)
+            let zones: @Sendable (String) -> Bool = { $0 == "Europe/Vienna" }
+            for mode in [ConfigReadMode.lenient, .strict] {
+                func read(_ shortcut: Bool) -> Result<ConfigReadResult, ConfigDiagnostic> {
+                    Result { () throws(ConfigDiagnostic) in
+                        try ConfigReader.read(
+                            bytes, file: "t.conf", vmid: "7", mode: mode, isKnownZone: zones, digest: true, shortcut: shortcut)
+                    }
+                }
+                let text = String(decoding: bytes, as: UTF8.self)
+                switch (read(true), read(false)) {
+                case (.success(let a), .success(let b)):
+                    #expect(a.config == b.config, "seed \(seed) #\(n) \(mode): \(text.debugDescription)")
+                    #expect(a.diagnostics == b.diagnostics, "seed \(seed) #\(n) \(mode): \(text.debugDescription)")
+                    let wa = Result { () throws(ConfigWriteError) in try ConfigWriter.write(a.config) }
+                    let wb = Result { () throws(ConfigWriteError) in try ConfigWriter.write(b.config) }
+                    #expect(wa.map { $0 } == wb.map { $0 }, "seed \(seed) #\(n): \(text.debugDescription)")
+                case (.failure(let a), .failure(let b)):
+                    #expect(a == b, "seed \(seed) #\(n) \(mode): \(text.debugDescription)")
+                default:
+                    Issue.record("seed \(seed) #\(n) \(mode): one path threw, the other did not: \(text.debugDescription)")
+                }
+            }
+        }
+    }
+}

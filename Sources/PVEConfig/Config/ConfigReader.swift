@@ -34,8 +34,17 @@ public enum ConfigReader {
         _ bytes: [UInt8], file: String = "", vmid: String = "100", mode: ConfigReadMode = .lenient,
         isKnownZone: (@Sendable (String) -> Bool)? = nil, digest: Bool = true
     ) throws(ConfigDiagnostic) -> ConfigReadResult {
+        try read(bytes, file: file, vmid: vmid, mode: mode, isKnownZone: isKnownZone, digest: digest, shortcut: true)
+    }
+
+    /// `read` with the short path for common lines switched on or off (tests compare the two).
+    static func read(
+        _ bytes: [UInt8], file: String, vmid: String, mode: ConfigReadMode, isKnownZone: (@Sendable (String) -> Bool)?,
+        digest: Bool, shortcut: Bool
+    ) throws(ConfigDiagnostic) -> ConfigReadResult {
         var state = ReaderState(file: file, vmid: vmid, strict: mode == .strict, source: bytes)
         state.isKnownZone = isKnownZone
+        state.shortcut = shortcut
         let result: Result<Void, ConfigDiagnostic> = bytes.withUnsafeBufferPointer { b in
             do throws(ConfigDiagnostic) {
                 try state.run(b)
@@ -90,6 +99,8 @@ private struct ReaderState {
     var environmentLine = 0
     /// Where the next byte ≥ 0x80 or `\r` at or after the last value asked about is (see `isPlain`).
     var nextUnplainByte = -1
+    /// Whether common lines take `ordinaryMember` (off only in tests comparing both paths).
+    var shortcut = true
     /// Whether a `[pve:pending]` section came before (snapshots: their names in `config.snapshots`).
     var pendingSeen = false
 
@@ -146,9 +157,8 @@ private struct ReaderState {
                 lineEnd = lineStart + (UnsafeRawPointer(nl) - UnsafeRawPointer(base + lineStart))
             }
             lineNumber += 1
-            if try !ordinaryMember(b, lineStart, lineEnd, lineNumber, zones: zones) {
-                try handle(b, lineStart, lineEnd, lineNumber, zones: zones)
-            }
+            let taken = try shortcut ? ordinaryMember(b, lineStart, lineEnd, lineNumber, zones: zones) : false
+            if !taken { try handle(b, lineStart, lineEnd, lineNumber, zones: zones) }
             lineStart = lineEnd + 1
         }
         closeSection(last: true)
