@@ -7,8 +7,15 @@
 public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     public typealias Element = (key: String, value: ConfigSection)
 
+    /// One snapshot. (A struct rather than a tuple: arrays of it get specialized copies and
+    /// clean-up instead of the runtime's generic tuple code.)
+    struct Item: Sendable {
+        var name: String
+        var section: ConfigSection
+    }
+
     /// In ascending byte order of the names.
-    private var items: [(name: String, section: ConfigSection)] = []
+    private var items: [Item] = []
 
     public init() {}
 
@@ -61,7 +68,7 @@ public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictio
                 switch (found, value) {
                 case (true, let section?): items[i].section = section
                 case (true, nil): items.remove(at: i)
-                case (false, let section?): items.insert((name, section), at: i)
+                case (false, let section?): items.insert(Item(name: name, section: section), at: i)
                 case (false, nil): break
                 }
             }
@@ -82,10 +89,10 @@ public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictio
     }
 
     public struct Iterator: IteratorProtocol {
-        fileprivate let items: [(name: String, section: ConfigSection)]
+        fileprivate let items: [Item]
         private var position = 0
 
-        fileprivate init(items: [(name: String, section: ConfigSection)]) {
+        fileprivate init(items: [Item]) {
             self.items = items
         }
 
@@ -107,14 +114,17 @@ public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictio
         } else {
             // Most configs have a few snapshots: room for them at once instead of regrowing.
             if items.isEmpty { items.reserveCapacity(4) }
-            items.append((name, ConfigSection()))
+            items.append(Item(name: name, section: ConfigSection()))
             swap(&items[items.count - 1].section, &section)
         }
     }
 
-    /// Calls `body` with each name and section in order, without copying the sections.
-    func forEach<E: Error>(_ body: (String, borrowing ConfigSection) throws(E) -> Void) throws(E) {
-        for i in items.indices { try body(items[i].name, items[i].section) }
+    /// The name of the `i`-th snapshot in order.
+    func name(at i: Int) -> String { items[i].name }
+
+    /// The section of the `i`-th snapshot in order, lent rather than copied.
+    subscript(sectionAt i: Int) -> ConfigSection {
+        _read { yield items[i].section }
     }
 
     /// The byte order of the name at `index` against `name`. (Through a pointer: `items[i].name`

@@ -45,14 +45,14 @@ public enum ConfigWriter {
             try writeSection(config.pending, into: &out)
         }
         try refuseClobberedHash("snapshots", in: config.main)
-        try config.snapshots.forEach { (name, section) throws(ConfigWriteError) in
+        for i in 0..<config.snapshots.count {
             out.append(ConfigASCII.newline)
             out.append(ConfigASCII.openBracket)
-            var name = name
+            var name = config.snapshots.name(at: i)
             name.withUTF8 { out.append(contentsOf: $0) }
             out.append(ConfigASCII.closeBracket)
             out.append(ConfigASCII.newline)
-            try writeSection(section, into: &out)
+            try writeSection(config.snapshots[sectionAt: i], into: &out)
         }
     }
 
