@@ -203,6 +203,9 @@ import Testing
         ("1:2345:respawn:/sbin/mingetty", true),
         ("1:2345:respawn", false),
         ("x1:2:respawn:/sbin/getty", false),
+        ("c:2:respawn:/sbin/getty", false),
+        ("cc1:2:respawn:/sbin/getty", false),
+        ("1:2:getty:/bin/sh", false),
     ])
     func gentooGettyLines(_ line: String, _ matches: Bool) {
         #expect(GentooFamily.isGettyLine(ArraySlice(line.utf8)) == matches)

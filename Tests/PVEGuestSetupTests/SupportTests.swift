@@ -104,6 +104,16 @@ import Testing
         #expect(!DebianSetup.isPowerLine(ArraySlice(Array("px::y".utf8))))
     }
 
+    @Test func literalSearch() {
+        let text = Array("a=\"err\" b=\"err\"".utf8)
+        #expect(Bytes.firstIndex(of: Array("=\"err\"".utf8), in: text) == 1)
+        #expect(Bytes.firstIndex(of: Array("b=".utf8), in: text[3...]) == 8)
+        #expect(Bytes.firstIndex(of: Array("x".utf8), in: text) == nil)
+        #expect(Bytes.firstIndex(of: Array(text + [0x20]), in: text) == nil)
+        #expect(Bytes.firstIndex(of: [], in: text) == 0)
+        #expect(Bytes.contains(text[12...], Array("\"".utf8)) && !Bytes.contains(text[12...], Array("a".utf8)))
+    }
+
     @Test func lxcNameLine() {
         #expect(BaseSetup.isLXCNameLine(ArraySlice(Array("127.0.1.1\tLXC_NAME".utf8))))
         #expect(BaseSetup.isLXCNameLine(ArraySlice(Array("127x0y1z1 LXC_NAME".utf8))))

@@ -171,7 +171,7 @@ public enum RedHatSetup {
                 line[line.startIndex + prefix.count] == Bytes.space
             else { continue }
             let rest = line[(line.startIndex + prefix.count)...]
-            if contains(rest, flag) { continue }
+            if Bytes.contains(rest, flag) { continue }
             lines[n] = ArraySlice(prefix + Array(" --nohangup".utf8) + Array(rest))
         }
         return join(lines)
@@ -185,16 +185,6 @@ public enum RedHatSetup {
             lines[n] = ArraySlice([UInt8(ascii: "#")] + Array(line))
         }
         return join(lines)
-    }
-
-    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
-        var i = haystack.startIndex
-        while i + needle.count <= haystack.endIndex {
-            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
     }
 
     static func join(_ lines: [ArraySlice<UInt8>]) -> [UInt8] {

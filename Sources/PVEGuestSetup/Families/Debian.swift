@@ -98,13 +98,7 @@ public enum DebianSetup {
         i += 1
         while i < line.endIndex, line[i] != UInt8(ascii: ":") { i += 1 }
         guard i < line.endIndex else { return false }
-        let tail = Array(line[(i + 1)...])
-        let getty = Array("getty".utf8)
-        guard tail.count >= getty.count else { return false }
-        for j in 0...(tail.count - getty.count) where tail[j..<(j + getty.count)].elementsEqual(getty) {
-            return true
-        }
-        return false
+        return Bytes.contains(line[(i + 1)...], Array("getty".utf8))
     }
 
     /// `/^\s*p[fno0]:/`.

@@ -37,22 +37,9 @@ public struct GentooFamily: VersionResolvingFamily {
         try ctx.setContents(path, out)
     }
 
-    /// `/^\s*c?\d+:\d*:[^:]*:.*getty/`.
+    /// `/^\s*c?\d+:\d*:[^:]*:.*getty/`: the id is digits, with or without a leading `c`.
     static func isGettyLine(_ line: ArraySlice<UInt8>) -> Bool {
-        var i = line.startIndex
-        while i < line.endIndex, Bytes.isSpace(line[i]) { i += 1 }
-        if i < line.endIndex, line[i] == UInt8(ascii: "c") { i += 1 }
-        let digits = i
-        while i < line.endIndex, Bytes.isDigit(line[i]) { i += 1 }
-        guard i > digits, i < line.endIndex, line[i] == UInt8(ascii: ":") else { return false }
-        i += 1
-        while i < line.endIndex, Bytes.isDigit(line[i]) { i += 1 }
-        guard i < line.endIndex, line[i] == UInt8(ascii: ":") else { return false }
-        i += 1
-        while i < line.endIndex, line[i] != UInt8(ascii: ":") { i += 1 }
-        guard i < line.endIndex else { return false }
-        i += 1
-        return RedHatSetup.contains(line[i...], Array("getty".utf8))
+        DebianSetup.inittabGettyMatch(line, idPrefix: [UInt8(ascii: "c")]) || DebianSetup.inittabGettyMatch(line, idPrefix: [])
     }
 
     public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {

@@ -58,11 +58,8 @@ public struct UbuntuFamily: GuestFamily {
             let path = "/etc/udev/udev.conf"
             var data = try ctx.contents(path)
             let needle = Array("=\"err\"".utf8)
-            if data.count >= needle.count {
-                for i in 0...(data.count - needle.count) where data[i..<(i + needle.count)].elementsEqual(needle) {
-                    data.replaceSubrange(i..<(i + needle.count), with: "=0".utf8)
-                    break
-                }
+            if let i = Bytes.firstIndex(of: needle, in: data) {
+                data.replaceSubrange(i..<(i + needle.count), with: "=0".utf8)
             }
             try ctx.setContents(path, data)
         }

@@ -184,7 +184,7 @@ extension BaseSetup {
         let marker = Array("libsystemd-shared-".utf8)
         let bytes = Array(name.utf8)
         guard bytes.count > marker.count,
-            let at = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+            let at = Bytes.firstIndex(of: marker, in: bytes)
         else { return nil }
         let rest = Substring(String(decoding: bytes[(at + marker.count)...], as: UTF8.self))
         let digits = rest.prefix { $0.isASCII && $0.isNumber }

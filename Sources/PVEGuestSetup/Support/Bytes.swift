@@ -62,6 +62,25 @@ enum Bytes {
         line.count >= prefix.count && line.prefix(prefix.count).elementsEqual(prefix)
     }
 
+    /// Where `needle` first occurs in `haystack` (an unanchored literal match), or nil.
+    static func firstIndex<C: Collection>(of needle: [UInt8], in haystack: C) -> C.Index?
+    where C.Element == UInt8 {
+        guard haystack.count >= needle.count else { return nil }
+        var i = haystack.startIndex
+        var remaining = haystack.count
+        while remaining >= needle.count {
+            if haystack[i...].prefix(needle.count).elementsEqual(needle) { return i }
+            i = haystack.index(after: i)
+            remaining -= 1
+        }
+        return nil
+    }
+
+    /// Whether `needle` occurs anywhere in `haystack`.
+    static func contains<C: Collection>(_ haystack: C, _ needle: [UInt8]) -> Bool where C.Element == UInt8 {
+        firstIndex(of: needle, in: haystack) != nil
+    }
+
     /// Skips Perl-`\s` bytes from `index`.
     static func skipSpaces<C: Collection>(_ line: C, from index: C.Index) -> C.Index where C.Element == UInt8 {
         var i = index
