@@ -357,19 +357,10 @@ private struct ReaderState {
 /// (Proxmox refuses line breaks in values).
 enum ConfigUnplainScan {
     /// The index of the first byte ≥ 0x80 or `\r` at or after `start`, else `b.count`.
+    @inline(__always)
     static func firstUnplainByte(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        let n = b.count
-        var i = start
-        if let base = b.baseAddress {
-            while i + 8 <= n {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                // The lowest mark is exact (see `ByteWords.zeroBytes`).
-                let marks = (word & ByteWords.repeated(0x80)) | ByteWords.bytes(word, equalTo: ConfigASCII.carriageReturn)
-                if marks != 0 { return i + ByteWords.firstMarked(marks) }
-                i += 8
-            }
-        }
-        while i < n, b[i] < 0x80, b[i] != ConfigASCII.carriageReturn { i += 1 }
-        return i
+        ByteWords.firstIndex(in: b, from: start) { word in
+            (word & ByteWords.repeated(0x80)) | ByteWords.bytes(word, equalTo: ConfigASCII.carriageReturn)
+        } ?? b.count
     }
 }

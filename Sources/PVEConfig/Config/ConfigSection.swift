@@ -164,20 +164,7 @@ public struct ConfigSection: Sendable, Hashable {
         of key: UnsafeBufferPointer<UInt8>, prefix: UInt64, in entries: [Entry], _ src: UnsafeBufferPointer<UInt8>,
         _ sto: UnsafeBufferPointer<UInt8>
     ) -> (found: Bool, at: Int) {
-        // Files are usually sorted already: check the end first.
-        guard let last = entries.last else { return (false, 0) }
-        let c = compare(last, src, sto, key, prefix)
-        if c < 0 { return (false, entries.count) }
-        if c == 0 { return (true, entries.count - 1) }
-        var lo = 0
-        var hi = entries.count - 1
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            let c = compare(entries[mid], src, sto, key, prefix)
-            if c == 0 { return (true, mid) }
-            if c < 0 { lo = mid + 1 } else { hi = mid }
-        }
-        return (false, lo)
+        SortedPosition.find(count: entries.count) { compare(entries[$0], src, sto, key, prefix) }
     }
 
     private func index(ofBytes key: UnsafeBufferPointer<UInt8>) -> (found: Bool, at: Int) {

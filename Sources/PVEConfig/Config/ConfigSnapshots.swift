@@ -135,19 +135,6 @@ public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictio
 
     /// Where `name` is, or where it would be inserted.
     private func position(of name: String) -> (found: Bool, at: Int) {
-        // Names usually arrive in order: check the end first.
-        guard !items.isEmpty else { return (false, 0) }
-        let c = compare(at: items.count - 1, with: name)
-        if c < 0 { return (false, items.count) }
-        if c == 0 { return (true, items.count - 1) }
-        var lo = 0
-        var hi = items.count - 1
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            let c = compare(at: mid, with: name)
-            if c == 0 { return (true, mid) }
-            if c < 0 { lo = mid + 1 } else { hi = mid }
-        }
-        return (false, lo)
+        SortedPosition.find(count: items.count) { compare(at: $0, with: name) }
     }
 }

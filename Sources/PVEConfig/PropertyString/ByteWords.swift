@@ -67,10 +67,15 @@ enum ByteWords {
         in s: UnsafeBufferPointer<UInt8>, from start: Int, where marks: (UInt64) -> UInt64
     ) -> Int? {
         var i = start
-        while i < s.count {
-            let m = marks(word(s, from: i))
+        // Whole words straight from the buffer, then at most one padded tail word.
+        while i + 8 <= s.count {
+            let m = marks(load(s, at: i))
             if m != 0 { return i + firstMarked(m) }
             i += 8
+        }
+        if i < s.count {
+            let m = marks(word(s, from: i))
+            if m != 0 { return i + firstMarked(m) }
         }
         return nil
     }
