@@ -211,7 +211,7 @@ private struct ReaderState {
         guard case .verbatim = ConfigValueCheck.check(kind: kind, value: UnsafeBufferPointer(rebasing: b[value]), plain: isPlain(b, value), isKnownZone: zones)
         else { return false }
         // (Keys the writer skips start with `d`, `e` or `l`, or are not in the schema.)
-        let previous = section.setOrdinary(sourceLine: start, key: key, end: end, line: line)
+        let previous = section.setRaw(sourceLine: start, key: key, end: end, line: line, ordinary: true)
         try noteDuplicate(key, line, previous: previous)
         return true
     }

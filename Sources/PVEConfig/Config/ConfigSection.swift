@@ -239,28 +239,16 @@ public struct ConfigSection: Sendable, Hashable {
 
     /// `setRaw(key:value:line:)` for a line of `source` that is already `key: value\n` (one
     /// space, no trailing blanks): the member points into the source, nothing is copied. `key`
-    /// is the key's bytes in the caller's view of `source`.
-    @discardableResult
-    mutating func setRaw(sourceLine start: Int, key: UnsafeBufferPointer<UInt8>, end: Int, line: Int) -> Int? {
+    /// is the key's bytes in the caller's view of `source`. `ordinary`: the caller knows the key
+    /// is not one the writer skips (the reader's common line), so it is not looked at for that.
+    @discardableResult @inline(__always)
+    mutating func setRaw(
+        sourceLine start: Int, key: UnsafeBufferPointer<UInt8>, end: Int, line: Int, ordinary: Bool = false
+    ) -> Int? {
         let entry = Entry(
             prefix: Self.prefix(key, readable: end - start), start: start, valueStart: start + key.count + 2, end: end,
             line: line, writerSkips: false, inSource: true)
-        return place(entry, key: key)
-    }
-
-    /// `setRaw(sourceLine:key:end:line:)` for a key known not to be one the writer skips (the
-    /// reader's common line): appended at once when it sorts after the last key.
-    @inline(__always)
-    mutating func setOrdinary(sourceLine start: Int, key: UnsafeBufferPointer<UInt8>, end: Int, line: Int) -> Int? {
-        let entry = Entry(
-            prefix: Self.prefix(key, readable: end - start), start: start, valueStart: start + key.count + 2, end: end,
-            line: line, writerSkips: false, inSource: true)
-        let count = entries.count
-        if count == 0 || entries.withUnsafeBufferPointer({ $0[count - 1].prefix }) < entry.prefix {
-            entries.append(entry)
-            return nil
-        }
-        return place(entry, key: key)
+        return place(entry, key: key, ordinary: ordinary)
     }
 
     /// Files the member whose `key: value\n` was just appended at `start` of `storage`.
@@ -273,16 +261,24 @@ public struct ConfigSection: Sendable, Hashable {
 
     /// Files `entry` (spelling `key`) by its key; returns the line the key was set from before
     /// (0 when set in code), or nil when it was not set.
-    private mutating func place(_ entry: Entry, key: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// (`ordinary`: see `setRaw(sourceLine:key:end:line:ordinary:)`.)
+    @inline(__always)
+    private mutating func place(_ entry: Entry, key: UnsafeBufferPointer<UInt8>, ordinary: Bool = false) -> Int? {
         var entry = entry
         // Files are usually sorted: a key whose first bytes sort after the last key's goes last
         // without looking at any stored bytes.
-        if entries.isEmpty || entries[entries.count - 1].prefix < entry.prefix {
-            entry.writerSkips = Self.writerSkips(key)
-            if entry.writerSkips { hasSkippedMembers = true }
+        let count = entries.count
+        if count == 0 || entries.withUnsafeBufferPointer({ $0[count - 1].prefix }) < entry.prefix {
+            if !ordinary { markIfWriterSkips(&entry, key) }
             entries.append(entry)
             return nil
         }
+        return placeAmongOthers(entry, key: key, ordinary: ordinary)
+    }
+
+    /// `place` for a key that does not sort after every other one.
+    private mutating func placeAmongOthers(_ entry: Entry, key: UnsafeBufferPointer<UInt8>, ordinary: Bool) -> Int? {
+        var entry = entry
         // Through the arrays themselves: a call on `self` here would copy the section.
         let (found, i) = source.withUnsafeBufferPointer { src in
             storage.withUnsafeBufferPointer { sto in Self.index(of: key, prefix: entry.prefix, in: entries, src, sto) }
@@ -296,10 +292,14 @@ public struct ConfigSection: Sendable, Hashable {
             entries[i].inSource = entry.inSource
             return previous
         }
-        entry.writerSkips = Self.writerSkips(key)
-        if entry.writerSkips { hasSkippedMembers = true }
+        if !ordinary { markIfWriterSkips(&entry, key) }
         if i == entries.count { entries.append(entry) } else { entries.insert(entry, at: i) }
         return nil
+    }
+
+    private mutating func markIfWriterSkips(_ entry: inout Entry, _ key: UnsafeBufferPointer<UInt8>) {
+        entry.writerSkips = Self.writerSkips(key)
+        if entry.writerSkips { hasSkippedMembers = true }
     }
 
     /// Drops the bytes of replaced values once they dominate the storage.
