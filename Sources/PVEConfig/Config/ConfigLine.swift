@@ -95,18 +95,7 @@ enum ConfigLineClassifier {
     /// `trimmedEnd` is the line's end without trailing blanks.
     @inline(__always)
     private static func keyValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, trimmedEnd: Int) -> ConfigLineKind {
-        var i = start + 1
-        // `[a-z_]*`, eight bytes at a time.
-        while i < end {
-            let marks = ByteWords.bytesNotKeyLetters(ByteWords.word(b, from: i))
-            if marks != 0 {
-                i = Swift.min(i + ByteWords.firstMarked(marks), end)
-                break
-            }
-            i += 8
-        }
-        if i > end { i = end }
-        while i < end, b[i] &- ConfigASCII.zero < 10 { i += 1 }
+        let i = keyEnd(b, start, end)
         guard i < end, b[i] == ConfigASCII.colon else { return .invalid }
         let rest = i + 1
         guard rest < end else { return .invalid }
@@ -117,6 +106,25 @@ enum ConfigLineClassifier {
         }
         // The value's first byte is not blank, so the line's last non-blank byte is in the value.
         return .keyValue(key: start..<i, value: vs..<trimmedEnd)
+    }
+
+    /// Where the key `[a-z][a-z_]*\d*` that starts at `start` (its first letter already checked)
+    /// ends, at most `end`.
+    @inline(__always)
+    static func keyEnd(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var i = start + 1
+        // `[a-z_]*`, eight bytes at a time.
+        while i < end {
+            let marks = ByteWords.bytesNotKeyLetters(ByteWords.word(b, from: i))
+            if marks != 0 {
+                i += ByteWords.firstMarked(marks)
+                break
+            }
+            i += 8
+        }
+        if i > end { i = end }
+        while i < end, b[i] &- ConfigASCII.zero < 10 { i += 1 }
+        return i
     }
 
     /// The unanchored `snapstate:\s*(prepare|delete)\s*$`.

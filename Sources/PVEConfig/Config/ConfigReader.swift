@@ -192,16 +192,7 @@ private struct ReaderState {
             return false
         }
         // `[a-z][a-z_]*\d*` then `: ` and a value that does not start with a blank.
-        var i = start + 1
-        while i < end {
-            let marks = ByteWords.bytesNotKeyLetters(ByteWords.word(b, from: i))
-            if marks != 0 {
-                i += ByteWords.firstMarked(marks)
-                break
-            }
-            i += 8
-        }
-        while i < end, b[i] &- ConfigASCII.zero < 10 { i += 1 }
+        let i = ConfigLineClassifier.keyEnd(b, start, end)
         let valueStart = i + 2
         guard valueStart < end, b[i] == ConfigASCII.colon, b[i + 1] == ConfigASCII.space, !ConfigASCII.isSpace(b[valueStart])
         else { return false }
