@@ -31,12 +31,20 @@ import Testing
         #expect(wellFormed > 1_000)
     }
 
-    @Test func descriptionLinesDecodeTheSameWithAndWithoutTheShortcut() {
-        for text in ["Ü%C3%9C ok", "%ED%A0%80", "\u{10FFFF}", "%F4%90%80%80", "%C0%80", "a\u{80}b", "%E2%82"] {
-            var out: [UInt8] = [UInt8(ascii: "x")]
-            Array(text.utf8).withUnsafeBufferPointer { DescriptionCoding.decode($0, appendingTo: &out) }
-            #expect(Array(out.dropFirst()) == DescriptionCoding.decode(Array(text.utf8)), "\(text)")
-        }
+    @Test(arguments: [
+        ("\u{DC}%C3%9C ok", Array("\u{DC}\u{DC} ok".utf8)),
+        ("%ED%A0%80", [0xED, 0xA0, 0x80]),
+        ("\u{10FFFF}", [0xF4, 0x8F, 0xBF, 0xBF]),
+        ("%F4%90%80%80", [0xF4, 0x90, 0x80, 0x80]),
+        ("%C0%80", [0xEF, 0xBF, 0xBD]),
+        ("a\u{80}b", [0x61, 0xC2, 0x80, 0x62]),
+        ("%E2%82", [0xEF, 0xBF, 0xBD]),
+    ] as [(String, [UInt8])])
+    func descriptionLinesDecodeWithAndWithoutTheWellFormedShortcut(_ text: String, _ expected: [UInt8]) {
+        var out: [UInt8] = [UInt8(ascii: "x")]
+        Array(text.utf8).withUnsafeBufferPointer { DescriptionCoding.decode($0, appendingTo: &out) }
+        #expect(out == [UInt8(ascii: "x")] + expected, "\(text)")
+        #expect(DescriptionCoding.decode(Array(text.utf8)) == expected, "\(text)")
     }
 
     @Test(arguments: [4, 5] as [UInt64])

@@ -7,31 +7,11 @@ public enum DescriptionCoding {
     /// Decodes the text after `#` into UTF-8 bytes: `%XX` sequences become bytes, malformed
     /// sequences stay literal, and malformed UTF-8 is replaced by U+FFFD as Perl's lax decoder does.
     public static func decode<C: Collection>(_ text: C) -> [UInt8] where C.Element == UInt8 {
-        var raw: [UInt8] = []
-        raw.reserveCapacity(text.count)
-        var i = text.startIndex
-        var hasHighBytes = false
-        while i != text.endIndex {
-            let b = text[i]
-            if b == ConfigASCII.percent {
-                let j = text.index(after: i)
-                if j != text.endIndex, let hi = hexValue(text[j]) {
-                    let k = text.index(after: j)
-                    if k != text.endIndex, let lo = hexValue(text[k]) {
-                        let v = hi << 4 | lo
-                        if v >= 0x80 { hasHighBytes = true }
-                        raw.append(v)
-                        i = text.index(after: k)
-                        continue
-                    }
-                }
-            }
-            if b >= 0x80 { hasHighBytes = true }
-            raw.append(b)
-            i = text.index(after: i)
+        var out: [UInt8] = []
+        if text.withContiguousStorageIfAvailable({ decode($0, appendingTo: &out) }) == nil {
+            Array(text).withUnsafeBufferPointer { decode($0, appendingTo: &out) }
         }
-        guard hasHighBytes else { return raw }
-        return raw.withUnsafeBufferPointer(isWellFormedUTF8) ? raw : laxUTF8(raw)
+        return out
     }
 
     /// `decode`, appending to `out`: the line is decoded into a scratch buffer and appended at
