@@ -42,9 +42,7 @@ public enum NetworkManagerKeyfiles {
             } else {
                 out += "method=manual\naddress=\(ip6)\n"
                 if let gw6 = net.gw6 {
-                    if !IPAddress.isIP(gw6, inCIDR: ip6, version: 6),
-                        !IPAddress.isIP(gw6, inCIDR: "fe80::/10", version: 6)
-                    {
+                    if IPAddress.isOffLinkIPv6Gateway(gw6, cidr: ip6) {
                         out += "routes=\(gw6)\n"
                     } else {
                         out += "gateway=\(gw6)\n"

@@ -55,9 +55,7 @@ public enum RedHatNetworkScripts {
             } else {
                 data += "IPV6ADDR=\(ip6)\nIPV6_AUTOCONF=no\n"
                 if let gw6 = net.gw6 {
-                    if !IPAddress.isIP(gw6, inCIDR: ip6, version: 6),
-                        !IPAddress.isIP(gw6, inCIDR: "fe80::/10", version: 6)
-                    {
+                    if IPAddress.isOffLinkIPv6Gateway(gw6, cidr: ip6) {
                         routes6 += "\(gw6) dev \(name)\ndefault via \(gw6) dev \(name)\n"
                     } else {
                         data += "IPV6_DEFAULTGW=\(gw6)\n"

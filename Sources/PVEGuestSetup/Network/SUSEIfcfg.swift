@@ -43,9 +43,7 @@ public enum SUSEIfcfg {
             } else {
                 addresses.append(ip6)
                 if let gw6 = net.gw6 {
-                    if !IPAddress.isIP(gw6, inCIDR: ip6, version: 6),
-                        !IPAddress.isIP(gw6, inCIDR: "fe80::/10", version: 6)
-                    {
+                    if IPAddress.isOffLinkIPv6Gateway(gw6, cidr: ip6) {
                         routes += "\(gw6)/128 - - \(name)\n"
                     }
                     routes += "default \(gw6) - \(name)\n"

@@ -91,9 +91,7 @@ public enum IfupdownNetwork {
             }
             if let gw6 = d.gw6 {
                 net.gateway6 = gw6
-                if let cidr, !IPAddress.isIP(gw6, inCIDR: cidr, version: 6),
-                    !IPAddress.isIP(gw6, inCIDR: "fe80::/10", version: 6)
-                {
+                if let cidr, IPAddress.isOffLinkIPv6Gateway(gw6, cidr: cidr) {
                     net.needsRoute6 = true
                 }
             }

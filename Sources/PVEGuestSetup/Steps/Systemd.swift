@@ -142,9 +142,7 @@ extension BaseSetup {
             if let gw = d.gw6 {
                 acceptRA = "false"
                 data += "Gateway = \(gw)\n"
-                if hasV6, !IPAddress.isIP(gw, inCIDR: d.ip6 ?? "", version: 6),
-                    !IPAddress.isIP(gw, inCIDR: "fe80::/10", version: 6)
-                {
+                if hasV6, IPAddress.isOffLinkIPv6Gateway(gw, cidr: d.ip6 ?? "") {
                     routes += "\n[Route]\nDestination = \(gw)/128\nScope = link\n"
                 }
             }

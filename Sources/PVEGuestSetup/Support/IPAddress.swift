@@ -48,6 +48,12 @@ public enum IPAddress {
         return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
     }
 
+    /// Whether an IPv6 gateway needs a route of its own, as Proxmox's setup plugins decide it: it
+    /// lies neither in the network of `cidr` nor in the link-local `fe80::/10`.
+    public static func isOffLinkIPv6Gateway(_ gateway: String, cidr: String) -> Bool {
+        !isIP(gateway, inCIDR: cidr, version: 6) && !isIP(gateway, inCIDR: "fe80::/10", version: 6)
+    }
+
     /// `is_ip_in_cidr(ip, cidr, version)`: `ip` lies in the network of `cidr` (`addr/prefix`).
     /// Unparsable input gives `false`, as in Proxmox.
     public static func isIP(_ ip: String, inCIDR cidr: String, version: Int) -> Bool {
