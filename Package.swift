@@ -6,6 +6,7 @@ import PackageDescription
 //   PVESystem      -> Glibc (syscalls, rooted guest file access)
 //   PVEGuestOS     -> PVESystem (OS detection, read-only)
 //   PVERuntime     -> PVESystem (process spawning, lxc-* adapter)
+//   PVEStorage     -> PVEConfig, PVESystem, PVERuntime (storage.cfg, volume paths, allocation, mounts)
 //   PVEGuestSetup  -> PVEConfig, PVEGuestOS, PVESystem, PVERuntime (the only writer into a guest)
 //   pve-guestsetup -> all of the above (the CLI)
 let package = Package(
@@ -16,6 +17,7 @@ let package = Package(
         .library(name: "PVEGuestOS", targets: ["PVEGuestOS"]),
         .library(name: "PVEGuestSetup", targets: ["PVEGuestSetup"]),
         .library(name: "PVERuntime", targets: ["PVERuntime"]),
+        .library(name: "PVEStorage", targets: ["PVEStorage"]),
         .executable(name: "pve-guestsetup", targets: ["pve-guestsetup"]),
     ],
     targets: [
@@ -23,10 +25,11 @@ let package = Package(
         .target(name: "PVESystem"),
         .target(name: "PVEGuestOS", dependencies: ["PVESystem"]),
         .target(name: "PVERuntime", dependencies: ["PVESystem"]),
+        .target(name: "PVEStorage", dependencies: ["PVEConfig", "PVESystem", "PVERuntime"]),
         .target(name: "PVEGuestSetup", dependencies: ["PVEConfig", "PVEGuestOS", "PVESystem", "PVERuntime"]),
         .executableTarget(
             name: "pve-guestsetup",
-            dependencies: ["PVEConfig", "PVEGuestOS", "PVEGuestSetup", "PVERuntime", "PVESystem"]
+            dependencies: ["PVEConfig", "PVEGuestOS", "PVEGuestSetup", "PVERuntime", "PVEStorage", "PVESystem"]
         ),
         .target(
             name: "PVETestSupport",
@@ -39,6 +42,9 @@ let package = Package(
         .testTarget(
             name: "PVEGuestSetupTests",
             dependencies: ["PVEGuestSetup", "PVEConfig", "PVEGuestOS", "PVESystem", "PVETestSupport"]
+        ),
+        .testTarget(
+            name: "PVEStorageTests", dependencies: ["PVEStorage", "PVEConfig", "PVERuntime", "PVESystem", "PVETestSupport"]
         ),
         .testTarget(name: "PVERuntimeTests", dependencies: ["PVERuntime", "PVESystem", "PVETestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["pve-guestsetup", "PVETestSupport"]),
