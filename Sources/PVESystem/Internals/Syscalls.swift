@@ -110,6 +110,10 @@ enum Syscalls {
         withCName(name) { p in retryingInterrupts { Glibc.unlinkat(dir, p, flags) } }.map { _ in () }
     }
 
+    static func ftruncate(_ fd: CInt, _ size: off_t) -> Result<Void, Errno> {
+        retryingInterrupts { Glibc.ftruncate(fd, size) }.map { _ in () }
+    }
+
     static func mkdirat(_ dir: CInt, _ name: String, _ mode: mode_t) -> Result<Void, Errno> {
         withCName(name) { p in retryingInterrupts { Glibc.mkdirat(dir, p, mode) } }.map { _ in () }
     }
