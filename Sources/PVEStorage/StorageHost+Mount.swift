@@ -1,0 +1,166 @@
+import PVERuntime
+import PVESystem
+
+extension StorageHost {
+    /// Mounts a container's volumes below its rootfs directory in plan order, as `pct mount` does
+    /// (Proxmox: `PVE::LXC::mount_all`): missing mount-point directories are created (owned by the
+    /// container's root) and a symlink on the way is refused; images are loop-mounted, directories
+    /// bind-mounted. When a mount fails, everything mounted so far is unmounted again.
+    /// - Parameter warn: receives Proxmox's warnings (`mounting container failed`).
+    public func mount(
+        _ plan: ContainerMountPlan, rootOwner: ContainerRootOwner, warn: (String) -> Void = { _ in }
+    ) throws(StorageError) {
+        let fs = try hostFileSystem()
+        try files { () throws(FileError) in try fs.makeDirectories(plan.rootDirectory, mode: 0o755, owner: nil) }
+        do {
+            for mount in plan.mounts { try self.mount(mount, rootDirectory: plan.rootDirectory, rootOwner: rootOwner) }
+        } catch {
+            warn("mounting container failed")
+            _ = try? unmount(plan, ignoringErrors: true, warn: warn)
+            throw error
+        }
+    }
+
+    /// Unmounts a container's volumes in reverse plan order, skipping those not mounted
+    /// (Proxmox: `PVE::LXC::umount_all`, `umount -d` so loop devices go too).
+    /// - Parameter ignoringErrors: go on after a failed unmount (reporting it to `warn`).
+    /// - Returns: whether every unmount succeeded.
+    /// - Throws: the first failure, unless `ignoringErrors`.
+    @discardableResult
+    public func unmount(
+        _ plan: ContainerMountPlan, ignoringErrors: Bool, warn: (String) -> Void = { _ in }
+    ) throws(StorageError) -> Bool {
+        var allDone = true
+        for mount in plan.mounts.reversed() {
+            guard (try? isMounted(mount.target)) ?? true else { continue }
+            do {
+                _ = try run(tools.umount, ["-d", mount.target])
+            } catch {
+                guard ignoringErrors else { throw error }
+                allDone = false
+                warn(error.message)
+            }
+        }
+        return allDone
+    }
+
+    /// Whether `path` is a mount point in this process's mount table (`/proc/self/mounts`).
+    public func isMounted(_ path: String) throws(StorageError) -> Bool {
+        let table = try files { () throws(FileError) -> [UInt8] in
+            try RootFS(path: "/proc/self").read("/mounts", limit: 64 << 20)
+        }
+        return MountTable.mountPoints(table).contains(path)
+    }
+
+    private func mount(_ mount: ContainerMount, rootDirectory: String, rootOwner: ContainerRootOwner) throws(StorageError) {
+        try prepareTarget(mount.mountPath, rootDirectory: rootDirectory, rootOwner: rootOwner)
+        switch mount.source {
+        case .directory(let path), .hostDirectory(let path):
+            if case .hostDirectory = mount.source {
+                let fs = try hostFileSystem()
+                let kind = try files { () throws(FileError) in try fs.info(path, followSymlinks: true)?.kind }
+                if kind != .directory { throw StorageError("directory '\(path)' does not exist") }
+            }
+            let steps = mount.mountArguments()
+            _ = try run(tools.mount, steps[0])
+            if steps.count > 1 {
+                do { _ = try run(tools.mount, steps[1]) } catch {
+                    _ = try? run(tools.umount, [mount.target])
+                    throw error
+                }
+            }
+        case .image(let path, _), .iso(let path):
+            try withLoopDevice(path, readOnly: mount.readOnly) { (device) throws(StorageError) in
+                for arguments in mount.mountArguments(device: device) { _ = try run(tools.mount, arguments) }
+            }
+        case .device:
+            for arguments in mount.mountArguments() { _ = try run(tools.mount, arguments) }
+        }
+    }
+
+    /// Attaches `file` to a loop device (reusing one already attached), runs `body` with it, and
+    /// detaches it again (a mounted device then goes away with its unmount) (Proxmox: `run_with_loopdev`).
+    func withLoopDevice(
+        _ file: String, readOnly: Bool, _ body: (String) throws(StorageError) -> Void
+    ) throws(StorageError) {
+        let associated = try run(tools.losetup, ["--associated", file]).outputText
+        for line in associated.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":"), Self.isLoopDevice(line[..<colon]) else { continue }
+            try body(String(line[..<colon]))
+            return
+        }
+        let output = try run(tools.losetup, ["--show", "-f", file] + (readOnly ? ["-r"] : [])).outputText
+        guard let device = output.split(separator: "\n").last(where: { Self.isLoopDevice($0) }).map(String.init) else {
+            throw StorageError("failed to setup loop device for \(file)")
+        }
+        do {
+            try body(device)
+        } catch {
+            _ = try? run(tools.losetup, ["-d", device])
+            throw error
+        }
+        _ = try run(tools.losetup, ["-d", device])
+    }
+
+    /// `^/dev/loop\d+$`.
+    static func isLoopDevice(_ text: Substring) -> Bool {
+        guard text.hasPrefix("/dev/loop") else { return false }
+        let digits = text.dropFirst("/dev/loop".count)
+        return !digits.isEmpty && digits.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// Walks from the rootfs directory to the mount point without following symlinks, creating
+    /// missing directories (mode 0755, owned by the container's root) (Proxmox: `walk_tree_nofollow`).
+    func prepareTarget(_ mountPath: String, rootDirectory: String, rootOwner: ContainerRootOwner) throws(StorageError) {
+        let root = try files { () throws(FileError) in try RootFS(path: rootDirectory) }
+        var current = ""
+        for component in mountPath.split(separator: "/") where component != "." {
+            current += "/" + component
+            let hostPath = rootDirectory + current
+            let kind = try files { () throws(FileError) in try root.info(current, followSymlinks: false)?.kind }
+            switch kind {
+            case .directory?:
+                continue
+            case .symlink?:
+                throw StorageError("symlink encountered at: \(hostPath)")
+            case nil:
+                try files { () throws(FileError) in
+                    try root.makeDirectory(current, mode: 0o755, owner: FileOwner(uid: rootOwner.uid, gid: rootOwner.gid))
+                }
+            case _?:
+                throw StorageError("cannot open directory \(hostPath): Not a directory")
+            }
+        }
+    }
+}
+
+/// Reading `/proc/self/mounts`.
+enum MountTable {
+    /// The mount points (second field), with the kernel's octal escapes (`\040` for a space) decoded.
+    static func mountPoints(_ table: [UInt8]) -> Set<String> {
+        var result: Set<String> = []
+        for line in table.split(separator: 0x0A) {
+            let fields = line.split(separator: 0x20)
+            guard fields.count >= 2 else { continue }
+            result.insert(unescape(Array(fields[1])))
+        }
+        return result
+    }
+
+    static func unescape(_ field: [UInt8]) -> String {
+        var out: [UInt8] = []
+        var i = 0
+        while i < field.count {
+            if field[i] == UInt8(ascii: "\\"), i + 3 < field.count,
+                field[(i + 1)...(i + 3)].allSatisfy({ $0 >= 0x30 && $0 <= 0x37 })
+            {
+                out.append(field[(i + 1)...(i + 3)].reduce(0) { $0 &* 8 &+ ($1 - 0x30) })
+                i += 4
+            } else {
+                out.append(field[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

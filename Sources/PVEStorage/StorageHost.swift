@@ -1,0 +1,160 @@
+public import PVEConfig
+public import PVERuntime
+import PVESystem
+
+/// Where the host's storage tools are (Debian's paths by default).
+public struct StorageTools: Sendable, Hashable {
+    /// `mkfs.ext4`.
+    public var mkfs: String
+    /// `losetup`.
+    public var losetup: String
+    /// `mount`.
+    public var mount: String
+    /// `umount`.
+    public var umount: String
+    /// `rm` (removing a directory volume).
+    public var rm: String
+
+    /// Creates a tool set.
+    public init(mkfs: String, losetup: String, mount: String, umount: String, rm: String) {
+        self.mkfs = mkfs
+        self.losetup = losetup
+        self.mount = mount
+        self.umount = umount
+        self.rm = rm
+    }
+
+    /// Debian's (and Proxmox VE's) locations.
+    public static let debian = StorageTools(
+        mkfs: "/usr/sbin/mkfs.ext4", losetup: "/usr/sbin/losetup", mount: "/usr/bin/mount",
+        umount: "/usr/bin/umount", rm: "/usr/bin/rm")
+}
+
+/// The effects of the storage layer: creating, formatting and removing volumes on `dir` storages
+/// and mounting a container's volumes. Host files go through `RootFS`, programs through a
+/// `CommandRunner` (tests substitute a recording one).
+public struct StorageHost: Sendable {
+    /// Runs `mkfs.ext4`, `losetup`, `mount`, `umount`.
+    public var runner: any CommandRunner
+    /// Where those programs are.
+    public var tools: StorageTools
+    /// The host's root directory (`/`; tests may use another directory for file operations).
+    public var hostRoot: String
+
+    /// Creates the effect layer.
+    public init(runner: any CommandRunner = SpawnRunner(), tools: StorageTools = .debian, hostRoot: String = "/") {
+        self.runner = runner
+        self.tools = tools
+        self.hostRoot = hostRoot
+    }
+
+    func hostFileSystem() throws(StorageError) -> RootFS {
+        do { return try RootFS(path: hostRoot) } catch { throw StorageError(error.description) }
+    }
+
+    /// Runs file operations, turning a `FileError` into a `StorageError`.
+    func files<T>(_ body: () throws(FileError) -> T) throws(StorageError) -> T {
+        do { return try body() } catch { throw StorageError(error.description) }
+    }
+
+    func run(_ program: String, _ arguments: [String]) throws(StorageError) -> CommandResult {
+        do {
+            return try runner.run(Command(program, arguments)).checked()
+        } catch {
+            throw StorageError(error.description)
+        }
+    }
+
+    // MARK: - Allocation
+
+    /// The names in a storage's `images/<vmid>` directory (empty when it does not exist).
+    public func existingImageNames(_ storage: StorageDefinition, vmid: String) throws(StorageError) -> [String] {
+        let directory = try storage.contentDirectory("images") + "/" + vmid
+        let fs = try hostFileSystem()
+        return try files { () throws(FileError) -> [String] in
+            guard try fs.info(directory, followSymlinks: true)?.kind == .directory else { return [] }
+            return try fs.list(directory)
+        }
+    }
+
+    /// Plans and creates a new container volume for a `STORAGE:SIZE` request, as `pct create` and
+    /// `pct set -mpN STORAGE:SIZE` do: a directory owned by the container's root for size 0,
+    /// else a sparse raw image formatted ext4 (Proxmox: `PVE::LXC::alloc_disk`). Nothing is left
+    /// behind when a step fails.
+    /// - Returns: the allocation (its ``VolumeAllocation/volumeID`` goes into the config).
+    public func allocate(
+        _ request: NewVolumeRequest, vmid: String, config: StorageConfig, rootOwner: ContainerRootOwner
+    ) throws(StorageError) -> VolumeAllocation {
+        let storage = try config.storage(request.storage)
+        try storage.requireDirectory(for: "allocate on")
+        let plan = try VolumeAllocation.plan(
+            request, vmid: vmid, config: config, existingNames: try existingImageNames(storage, vmid: vmid))
+        try create(plan, storage: storage, rootOwner: rootOwner)
+        return plan
+    }
+
+    /// Creates a planned volume (Proxmox: `Plugin::alloc_image`, then `format_disk` or the chown
+    /// of `create_disks`).
+    public func create(
+        _ plan: VolumeAllocation, storage: StorageDefinition, rootOwner: ContainerRootOwner
+    ) throws(StorageError) {
+        let fs = try hostFileSystem()
+        let imagesRoot = try storage.contentDirectory("images")
+        let path = plan.path
+        let exists = try files { () throws(FileError) -> Bool in
+            try fs.makeDirectories(imagesRoot, mode: 0o755, owner: nil)
+            if try fs.info(plan.directory, followSymlinks: true) == nil {
+                try fs.makeDirectory(plan.directory, mode: 0o740, owner: nil)
+            }
+            return try fs.info(path, followSymlinks: false) != nil
+        }
+        if exists { throw StorageError("disk image '\(path)' already exists") }
+        switch plan.format {
+        case .subvol:
+            do {
+                try fs.makeDirectory(path, mode: 0o755, owner: nil)
+            } catch {
+                throw StorageError("unable to create subvol '\(path)' - \(error.reason)")
+            }
+            do {
+                try fs.changeOwner(path, to: FileOwner(uid: rootOwner.uid, gid: rootOwner.gid))
+            } catch {
+                try? fs.removeDirectory(path)
+                throw StorageError(error.description)
+            }
+        case .raw:
+            do {
+                try fs.createSparseFile(path, size: plan.size, mode: 0o640)
+            } catch {
+                try? fs.unlink(path)
+                try? fs.removeDirectory(plan.directory)
+                throw StorageError(error.description)
+            }
+            do {
+                try format(path, rootOwner: rootOwner)
+            } catch {
+                try? fs.unlink(path)
+                throw error
+            }
+        }
+    }
+
+    /// Makes an ext4 file system as Proxmox does for container images (Proxmox: `PVE::LXC::mkfs`:
+    /// multi-mount protection, root directory owned by the container's root).
+    public func format(_ path: String, rootOwner: ContainerRootOwner) throws(StorageError) {
+        _ = try run(tools.mkfs, ["-O", "mmp", "-E", "root_owner=\(rootOwner.uid):\(rootOwner.gid)", path])
+    }
+
+    /// Removes a volume of a `dir` storage: the image file, or the directory with its content
+    /// (Proxmox: `Plugin::free_image`).
+    public func free(_ volumeID: String, config: StorageConfig) throws(StorageError) {
+        let (_, volume) = try config.volume(volumeID)
+        let path = try config.path(of: volumeID)
+        if volume.format == "subvol" {
+            _ = try run(tools.rm, ["-rf", "--one-file-system", "--", path])
+        } else {
+            let fs = try hostFileSystem()
+            try files { () throws(FileError) in try fs.unlink(path) }
+        }
+    }
+}
