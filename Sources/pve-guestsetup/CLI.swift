@@ -32,6 +32,9 @@ enum CLI {
         StatusCommand.self,
         EnterCommand.self,
         ExecCommand.self,
+        MountCommand.self,
+        UnmountCommand.self,
+        StorageCommand.self,
     ]
 
     static var spec: CommandSpec {

@@ -1,0 +1,142 @@
+import PVEConfig
+import PVESystem
+
+/// `pct mount` / `pct unmount` on a host's files: where the container configs, the storage
+/// configuration and the LXC container directories are, and the effect layer that mounts.
+///
+/// ```swift
+/// let storage = ContainerStorage(host: StorageHost())
+/// let rootfs = try storage.mount(vmid: "100")   // /var/lib/lxc/100/rootfs, config locked 'mounted'
+/// try storage.unmount(vmid: "100")
+/// ```
+public struct ContainerStorage: Sendable {
+    /// The directory of `<vmid>.conf` files (Proxmox: `/etc/pve/lxc`).
+    public var configDirectory: String
+    /// The storage configuration file (absent: only the built-in `local` storage).
+    public var storageConfigPath: String
+    /// The LXC container directory (`<lxcpath>/<vmid>/rootfs` is mounted on).
+    public var lxcPath: String
+    /// The effect layer.
+    public var host: StorageHost
+
+    /// Creates the operations with Proxmox's default locations unless given.
+    public init(
+        configDirectory: String = "/etc/pve/lxc", storageConfigPath: String = "/etc/pve/storage.cfg",
+        lxcPath: String = "/var/lib/lxc", host: StorageHost = StorageHost()
+    ) {
+        self.configDirectory = configDirectory
+        self.storageConfigPath = storageConfigPath
+        self.lxcPath = lxcPath
+        self.host = host
+    }
+
+    /// Reads the storage configuration; a missing file gives the built-in `local` storage. Every
+    /// problem in the file goes to `warn` (as Proxmox warns and goes on).
+    public func storageConfig(warn: (String) -> Void = { _ in }) throws(StorageError) -> StorageConfig {
+        let (config, diagnostics) = try StorageConfig.read(path: storageConfigPath)
+        for diagnostic in diagnostics { warn(diagnostic.description) }
+        return config
+    }
+
+    /// Mounts the container's rootfs and mount points under `<lxcpath>/<vmid>/rootfs` and sets the
+    /// `mounted` lock, as `pct mount` does.
+    /// - Returns: the rootfs directory.
+    /// - Throws: `CT is locked (<lock>)`, a missing or unreadable config, storage and mount errors.
+    ///   When mounting fails the lock is taken off again.
+    @discardableResult
+    public func mount(vmid: String, warn: (String) -> Void = { _ in }) throws(StorageError) -> String {
+        var document = try loadConfig(vmid)
+        var config = document.config
+        do { try config.setLock("mounted") } catch { throw StorageError(error.message) }
+        let storage = try storageConfig(warn: warn)
+        let plan = try ContainerMountPlan(config: config, vmid: vmid, storage: storage, lxcPath: lxcPath)
+        let owner = try ContainerRootOwner(config: config)
+        let unlocked = document.bytes
+        document.update(to: config)
+        try writeConfig(vmid, document.bytes)
+        do {
+            try host.mount(plan, rootOwner: owner, warn: warn)
+        } catch {
+            try? writeConfig(vmid, unlocked)
+            throw error
+        }
+        return plan.rootDirectory
+    }
+
+    /// Unmounts what `mount` mounted, in reverse order, and removes the `mounted` lock, as
+    /// `pct unmount` does.
+    /// - Throws: the first failed unmount (the lock stays then), or Proxmox's lock messages
+    ///   (`no lock found trying to remove 'mounted' lock`, `found lock 'x' trying to remove 'mounted' lock`).
+    public func unmount(vmid: String, warn: (String) -> Void = { _ in }) throws(StorageError) {
+        var document = try loadConfig(vmid)
+        var config = document.config
+        let storage = try storageConfig(warn: warn)
+        let plan = try ContainerMountPlan(config: config, vmid: vmid, storage: storage, lxcPath: lxcPath)
+        try host.unmount(plan, ignoringErrors: false, warn: warn)
+        do { try config.removeLock("mounted") } catch { throw StorageError(error.message) }
+        document.update(to: config)
+        try writeConfig(vmid, document.bytes)
+    }
+
+    private var configFileSystem: RootFS {
+        get throws(StorageError) {
+            do { return try RootFS(path: configDirectory) } catch {
+                throw StorageError("unable to open config directory '\(configDirectory)' - \(error.reason)")
+            }
+        }
+    }
+
+    func loadConfig(_ vmid: String) throws(StorageError) -> ConfigDocument {
+        let path = configDirectory + "/" + vmid + ".conf"
+        let bytes: [UInt8]
+        do {
+            guard let read = try configFileSystem.readIfExists("/" + vmid + ".conf") else {
+                throw StorageError("Configuration file '\(path)' does not exist")
+            }
+            bytes = read
+        } catch let error as StorageError {
+            throw error
+        } catch let error as FileError {
+            throw StorageError("unable to read '\(path)' - \(error.reason)")
+        } catch {
+            throw StorageError("\(error)")
+        }
+        do { return try ConfigDocument(bytes: bytes, file: path, vmid: vmid) } catch {
+            throw StorageError(error.description)
+        }
+    }
+
+    func writeConfig(_ vmid: String, _ bytes: [UInt8]) throws(StorageError) {
+        do {
+            try configFileSystem.write("/" + vmid + ".conf", bytes, options: WriteOptions(mode: 0o640))
+        } catch let error as FileError {
+            throw StorageError("unable to write '\(configDirectory)/\(vmid).conf' - \(error.reason)")
+        } catch {
+            throw StorageError("\(error)")
+        }
+    }
+
+    /// Directory and name of a file path (`.` for a bare name).
+    static func split(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+}
+
+extension StorageConfig {
+    /// Reads and parses a storage configuration file; a missing file reads as empty (the
+    /// built-in `local` storage only), as Proxmox reads it.
+    /// - Throws: `unable to read '<path>' - <reason>` when the file exists but cannot be read.
+    public static func read(path: String) throws(StorageError) -> (config: StorageConfig, diagnostics: [StorageDiagnostic]) {
+        let bytes: [UInt8]
+        do {
+            let (directory, name) = ContainerStorage.split(path)
+            bytes = try RootFS(path: directory).readIfExists(name) ?? []
+        } catch {
+            if error.code == .notFound { return parse([], file: path) }
+            throw StorageError("unable to read '\(path)' - \(error.reason)")
+        }
+        return parse(bytes, file: path)
+    }
+}
