@@ -46,6 +46,7 @@ extension StorageHost {
 
     /// Whether `path` is a mount point in this process's mount table (`/proc/self/mounts`).
     public func isMounted(_ path: String) throws(StorageError) -> Bool {
+        if let override = mountTableOverride { return MountTable.mountPoints(override()).contains(path) }
         let table = try files { () throws(FileError) -> [UInt8] in
             try RootFS(path: "/proc/self").read("/mounts", limit: 64 << 20)
         }

@@ -41,6 +41,9 @@ public struct StorageHost: Sendable {
     /// The host's root directory (`/`; tests may use another directory for file operations).
     public var hostRoot: String
 
+    /// Test hook: the text of `/proc/self/mounts` (nil: read the real one).
+    package var mountTableOverride: (@Sendable () -> [UInt8])?
+
     /// Creates the effect layer.
     public init(runner: any CommandRunner = SpawnRunner(), tools: StorageTools = .debian, hostRoot: String = "/") {
         self.runner = runner
