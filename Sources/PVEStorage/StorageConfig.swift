@@ -49,6 +49,18 @@ public struct StorageDefinition: Sendable, Hashable {
         StorageSchema.sharedTypes.contains(type) || (options["shared"].flatMap { Int($0) } ?? 0) != 0
     }
 
+    /// `is_mountpoint`: the directory that must be a mount point before the storage is used
+    /// (`yes`/`1`/`on`/`true`: `path` itself; `no`/`0`/…: none; any other text: that path)
+    /// (Proxmox: `DirPlugin::parse_is_mountpoint`).
+    public var declaredMountPoint: String? {
+        guard let value = options["is_mountpoint"] else { return nil }
+        switch value.lowercased() {
+        case "1", "yes", "on", "true": return path
+        case "0", "no", "off", "false": return nil
+        default: return value
+        }
+    }
+
     /// `content-dirs`: per content type, the directory (relative to `path`) replacing the default.
     public var contentDirectories: [String: String] {
         var result: [String: String] = [:]

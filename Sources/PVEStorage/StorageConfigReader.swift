@@ -182,7 +182,7 @@ struct StorageConfigReader {
         order.removeAll { $0 == id }
         order.append(id)
         do throws(StorageError) {
-            let decoded = try decode(info, values, positions: positions)
+            let decoded = try decode(info, id: id, values, positions: positions)
             entries[id] = StorageDefinition(type: info.name, id: id, options: decoded, line: headerLine)
         } catch {
             report(
@@ -192,9 +192,11 @@ struct StorageConfigReader {
         }
     }
 
-    /// Proxmox: `check_config` with the storage plugin's `decode_value`, then the required keys.
+    /// Proxmox: `check_config` with the storage plugin's `decode_value`, then the required keys
+    /// and the per-type path rules of the `dir`, `btrfs`, `nfs`, `cifs` and `cephfs` plugins.
     private mutating func decode(
-        _ info: StorageSchema.TypeInfo, _ values: [String: String], positions: [String: (line: Int, column: Int)]
+        _ info: StorageSchema.TypeInfo, id: String, _ values: [String: String],
+        positions: [String: (line: Int, column: Int)]
     ) throws(StorageError) -> [String: String] {
         var result = values
         func warn(_ key: String, _ message: String) {
@@ -238,8 +240,19 @@ struct StorageConfigReader {
             }
             result["content-dirs"] = map.keys.sorted().map { "\($0)=\(map[$0] ?? "")" }.joined(separator: ",")
         }
-        for key in info.required.sorted() where values[key] == nil {
+        // NFS, CIFS and CephFS mount below /mnt/pve/<id> unless told otherwise.
+        if ["nfs", "cifs", "cephfs"].contains(info.name), result["path"] == nil {
+            result["path"] = "/mnt/pve/" + id
+        }
+        for key in info.required.sorted() where result[key] == nil {
             throw StorageError("missing value for required option '\(key)'")
+        }
+        // Directory storages: a plain absolute path, stored in canonical form.
+        if info.name == "dir" || info.name == "btrfs", let path = result["path"] {
+            guard StorageValueCheck.isPlainAbsolutePath(path) else {
+                throw StorageError("illegal path for directory storage: \(path)")
+            }
+            result["path"] = StorageValueCheck.canonicalPath(path)
         }
         return result
     }

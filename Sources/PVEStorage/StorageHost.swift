@@ -1,3 +1,4 @@
+import Glibc
 public import PVEConfig
 public import PVERuntime
 import PVESystem
@@ -90,10 +91,54 @@ public struct StorageHost: Sendable {
     ) throws(StorageError) -> VolumeAllocation {
         let storage = try config.storage(request.storage)
         try storage.requireDirectory(for: "allocate on")
-        let plan = try VolumeAllocation.plan(
-            request, vmid: vmid, config: config, existingNames: try existingImageNames(storage, vmid: vmid))
+        var plan = try VolumeAllocation.plan(request, vmid: vmid, config: config, existingNames: [], node: node)
+        try activate(storage)
+        plan = try VolumeAllocation.plan(
+            request, vmid: vmid, config: config, existingNames: try existingImageNames(storage, vmid: vmid), node: node)
         try create(plan, storage: storage, rootOwner: rootOwner)
         return plan
+    }
+
+    /// This host's node name: the host name up to the first dot (Proxmox: `PVE::INotify::nodename`).
+    public var node: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(name.split(separator: ".", omittingEmptySubsequences: false).first ?? "")
+    }
+
+    /// Makes a `dir` storage usable (Proxmox: `DirPlugin::activate_storage`): a declared mount
+    /// point must be mounted, the base directory is created unless `create-base-path 0`
+    /// (`mkdir 0`), and must then exist; the content directories are created unless
+    /// `create-subdirs 0` (`mkdir 0`).
+    public func activate(_ storage: StorageDefinition) throws(StorageError) {
+        try storage.requireDirectory(for: "activate")
+        guard let path = storage.path, !path.isEmpty else { throw StorageError("storage definition has no path") }
+        if let mountPoint = storage.declaredMountPoint, !(try isMounted(mountPoint)) {
+            throw StorageError(
+                "unable to activate storage '\(storage.id)' - directory is expected to be a mount point but is not mounted: '\(mountPoint)'"
+            )
+        }
+        let fs = try hostFileSystem()
+        func flag(_ key: String) -> Bool? { storage.options[key].map { $0 != "0" } }
+        if flag("create-base-path") ?? flag("mkdir") ?? true {
+            try files { () throws(FileError) in try fs.makeDirectories(path, mode: 0o755, owner: nil) }
+        }
+        let isDirectory = try files { () throws(FileError) in try fs.info(path, followSymlinks: true)?.kind == .directory }
+        guard isDirectory else {
+            throw StorageError("unable to activate storage '\(storage.id)' - directory '\(path)' does not exist or is unreachable")
+        }
+        guard flag("create-subdirs") ?? true, flag("mkdir") ?? true else { return }
+        let content = storage.content
+        for type in ContentDirectory.defaults.keys.sorted()
+        where content.contains(type) || (type == "backup" && content.contains("rootdir")) {
+            let directory = try storage.contentDirectory(type)
+            do {
+                try fs.makeDirectories(directory, mode: 0o755, owner: nil)
+            } catch {
+                throw StorageError("failed to create content directory '\(directory)' for content '\(type)' - \(error.reason)")
+            }
+        }
     }
 
     /// Creates a planned volume (Proxmox: `Plugin::alloc_image`, then `format_disk` or the chown

@@ -20,6 +20,15 @@ extension StorageDefinition {
         }
     }
 
+    /// Refuses a disabled storage or one restricted to other nodes (Proxmox: `storage_check_enabled`).
+    /// - Throws: `storage 'x' is disabled`, `storage 'x' is not available on node 'n'`.
+    public func checkEnabled(node: String) throws(StorageError) {
+        if isDisabled { throw StorageError("storage '\(id)' is disabled") }
+        if let nodes = options["nodes"], !nodes.isEmpty, !nodes.split(separator: ",").contains(Substring(node)) {
+            throw StorageError("storage '\(id)' is not available on node '\(node)'")
+        }
+    }
+
     /// The directory holding one content type (Proxmox: `get_subdir`): `path` joined with the
     /// `content-dirs` override or the default directory.
     /// - Throws: `storage definition has no path`, `unknown vtype 'x'`.

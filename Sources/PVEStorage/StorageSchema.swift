@@ -17,6 +17,8 @@ package enum StorageSchema {
     package enum Format: Sendable, Hashable {
         case storagePath, storageServer, contentList, nodeList, storageOptions, dirOverrideList
         case volumeID, volumeGroupName, portalDNS, portalDNSList, configID, zfsBlockSize
+        /// The `fingerprint-sha256` pattern (32 hex byte pairs separated by `:`).
+        case fingerprint
         /// Property-string formats (`prune-backups`, `bwlimit`, fingerprints) taken as they are.
         case unchecked
     }
@@ -185,7 +187,7 @@ package enum StorageSchema {
         "thinpool": .string(format: .volumeGroupName),
         // pbs, rbd
         "datastore": .string(),
-        "fingerprint": .string(format: .unchecked),
+        "fingerprint": .string(format: .fingerprint),
         "encryption-key": .string(),
         "master-pubkey": .string(),
         "monhost": .string(format: .portalDNSList),

@@ -42,6 +42,9 @@ enum StorageValueCheck {
             if let format, let problem = formatProblem(format, value) {
                 throw Failure("invalid format - \(problem)")
             }
+            if format == .fingerprint, !isFingerprint(value) {
+                throw Failure("value does not match the regex pattern")
+            }
             if let maxLength, value.utf8.count > maxLength {
                 throw Failure("value may only be \(maxLength) characters long")
             }
@@ -71,7 +74,7 @@ enum StorageValueCheck {
     /// The message of the format's verifier, nil when the value passes.
     static func formatProblem(_ format: StorageSchema.Format, _ value: String) -> String? {
         switch format {
-        case .unchecked, .zfsBlockSize:
+        case .unchecked, .zfsBlockSize, .fingerprint:
             return nil
         case .storagePath:
             return isAbsolutePath(value) ? nil : "value does not look like a valid absolute path"
@@ -118,12 +121,33 @@ enum StorageValueCheck {
         }
     }
 
+    /// `^/[-/a-zA-Z0-9_.@]+$` (Proxmox: `DirPlugin::check_config`).
+    static func isPlainAbsolutePath(_ path: String) -> Bool {
+        let bytes = Array(path.utf8)
+        return bytes.count >= 2 && bytes[0] == ASCII.slash
+            && bytes.dropFirst().allSatisfy { ASCII.isAlphanumeric($0) || "-/_.@".utf8.contains($0) }
+    }
+
+    /// An absolute path without repeated slashes, `.` components, leading `..` components and a
+    /// final slash (Perl: `File::Spec->canonpath`).
+    static func canonicalPath(_ path: String) -> String {
+        var parts = path.split(separator: "/").filter { $0 != "." }
+        while parts.first == ".." { parts.removeFirst() }
+        return "/" + parts.joined(separator: "/")
+    }
+
     /// `^/[^;\(\)]+` (Proxmox: `verify_path`; only the start is anchored).
     static func isAbsolutePath(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
         guard bytes.count >= 2, bytes[0] == ASCII.slash else { return false }
         let b = bytes[1]
         return b != ASCII.semicolon && b != UInt8(ascii: "(") && b != UInt8(ascii: ")") && b != ASCII.newline
+    }
+
+    /// `^([A-Fa-f0-9]{2}:){31}[A-Fa-f0-9]{2}$` (the pattern of `fingerprint-sha256`).
+    static func isFingerprint(_ value: String) -> Bool {
+        let groups = value.split(separator: ":", omittingEmptySubsequences: false)
+        return groups.count == 32 && groups.allSatisfy { $0.utf8.count == 2 && $0.utf8.allSatisfy(ASCII.isHexDigit) }
     }
 
     /// `^([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)$` (Proxmox: `pve_verify_node_name`).

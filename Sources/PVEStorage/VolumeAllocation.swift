@@ -38,12 +38,14 @@ public struct VolumeAllocation: Sendable, Hashable {
     ///   - vmid: the owning container.
     ///   - config: the storage configuration.
     ///   - existingNames: the names already in `<path>/images/<vmid>/` (Proxmox lists them to find a free name).
+    ///   - node: this host's node name (a storage restricted by `nodes` must list it).
     /// - Throws: Proxmox's messages (`storage 'x' does not exist`, `content type 'rootdir' is not
     ///   available or configured on storage 'x'`, `VMID 'x' contains illegal characters`,
+    ///   `storage 'x' is disabled`, `storage 'x' is not available on node 'n'`,
     ///   `unable to allocate an image name for VM 100 in storage 'x'`), or a refusal naming the
     ///   storage type when it is not `dir`.
     public static func plan(
-        _ request: NewVolumeRequest, vmid: String, config: StorageConfig, existingNames: [String]
+        _ request: NewVolumeRequest, vmid: String, config: StorageConfig, existingNames: [String], node: String
     ) throws(StorageError) -> VolumeAllocation {
         let storage = try config.storage(request.storage)
         let hasRootdir = storage.content.contains("rootdir")
@@ -54,6 +56,7 @@ public struct VolumeAllocation: Sendable, Hashable {
         try storage.requireDirectory(for: "allocate on")
         if vmid.isEmpty { throw StorageError("no VMID specified") }
         guard ASCII.isDigits(vmid) else { throw StorageError("VMID '\(vmid)' contains illegal characters") }
+        try storage.checkEnabled(node: node)
         let format: Format = request.bytes > 0 ? .raw : .subvol
         let name = try nextDiskName(vmid: vmid, format: format, existingNames: existingNames, storage: storage.id)
         let directory = try storage.contentDirectory("images") + "/" + vmid
