@@ -46,6 +46,8 @@ extension StorageHost {
 
     /// Whether `path` is a mount point in this process's mount table (`/proc/self/mounts`).
     public func isMounted(_ path: String) throws(StorageError) -> Bool {
+        var path = path
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
         if let override = mountTableOverride { return MountTable.mountPoints(override()).contains(path) }
         let table = try files { () throws(FileError) -> [UInt8] in
             try RootFS(path: "/proc/self").read("/mounts", limit: 64 << 20)
