@@ -89,14 +89,14 @@ public struct ContainerStorage: Sendable {
     func loadConfig(_ vmid: String) throws(StorageError) -> ConfigDocument {
         let path = configDirectory + "/" + vmid + ".conf"
         let bytes: [UInt8]
+        let missing = StorageError("Configuration file '\(path)' does not exist")
         do {
-            guard let read = try configFileSystem.readIfExists("/" + vmid + ".conf") else {
-                throw StorageError("Configuration file '\(path)' does not exist")
-            }
+            guard let read = try RootFS(path: configDirectory).readIfExists("/" + vmid + ".conf") else { throw missing }
             bytes = read
         } catch let error as StorageError {
             throw error
         } catch let error as FileError {
+            if error.code == .notFound { throw missing }
             throw StorageError("unable to read '\(path)' - \(error.reason)")
         } catch {
             throw StorageError("\(error)")
