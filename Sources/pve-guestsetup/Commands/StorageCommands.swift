@@ -19,6 +19,19 @@ enum StorageOptions {
             host: StorageHost(runner: RuntimeContext.runner))
     }
 
+    /// The shared body of `mount` and `unmount`: the VMID, the locations, warnings on stderr.
+    static func perform(
+        _ parsed: ParsedArguments, console: inout Console,
+        _ body: (ContainerStorage, String, (String) -> Void) throws(StorageError) -> Void
+    ) throws -> Int32 {
+        let vmid = try RuntimeContext.ctid(parsed)
+        let storage = try containerStorage(parsed)
+        var warnings: [String] = []
+        defer { for w in warnings { console.err(w + "\n") } }
+        try failing { () throws(StorageError) in try body(storage, vmid) { warnings.append($0) } }
+        return 0
+    }
+
     /// Runs a storage operation, turning its error into a reported failure (exit 1).
     static func failing<T>(_ body: () throws(StorageError) -> T) throws(CommandFailure) -> T {
         do { return try body() } catch { throw CommandFailure(error.message) }
@@ -42,15 +55,12 @@ enum MountCommand: CLICommand {
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
-        let vmid = try RuntimeContext.ctid(parsed)
-        let storage = try StorageOptions.containerStorage(parsed)
-        var warnings: [String] = []
-        defer { for w in warnings { console.err(w + "\n") } }
-        let rootfs = try StorageOptions.failing { () throws(StorageError) in
-            try storage.mount(vmid: vmid) { warnings.append($0) }
+        var message = ""
+        let status = try StorageOptions.perform(parsed, console: &console) { (storage, vmid, warn) throws(StorageError) in
+            message = "mounted CT \(vmid) in '\(try storage.mount(vmid: vmid, warn: warn))'\n"
         }
-        console.out("mounted CT \(vmid) in '\(rootfs)'\n")
-        return 0
+        console.out(message)
+        return status
     }
 }
 
@@ -70,12 +80,9 @@ enum UnmountCommand: CLICommand {
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
-        let vmid = try RuntimeContext.ctid(parsed)
-        let storage = try StorageOptions.containerStorage(parsed)
-        var warnings: [String] = []
-        defer { for w in warnings { console.err(w + "\n") } }
-        try StorageOptions.failing { () throws(StorageError) in try storage.unmount(vmid: vmid) { warnings.append($0) } }
-        return 0
+        return try StorageOptions.perform(parsed, console: &console) { (storage, vmid, warn) throws(StorageError) in
+            try storage.unmount(vmid: vmid, warn: warn)
+        }
     }
 }
 
