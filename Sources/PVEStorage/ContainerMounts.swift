@@ -71,6 +71,8 @@ public struct ContainerMount: Sendable, Hashable {
     public var options: [String]
     /// Mount with journaled user and group quotas (`quota=1` on a writable image or device).
     public var quota: Bool
+    /// The storage volume ID, when the volume is one (not a host path).
+    public var volumeID: String?
 
     /// The `mount` arguments (after the program name) Proxmox runs for this mount, given the
     /// device (the loop device for images) (Proxmox: `__mountpoint_mount`, `__bindmount_do`).
@@ -135,10 +137,12 @@ public struct ContainerMountPlan: Sendable, Hashable {
         var options = mp.mountOptionList.filter { option in allowed.contains { option.contains($0) } }
         if mp.acl == true { options.append("acl") }
         let source: ContainerMount.Source
+        var volumeID: String? = nil
         switch mp.volumeType {
         case .volume:
             let (definition, volume) = try storage.volume(mp.volume)
             let path = try storage.path(of: mp.volume)
+            volumeID = mp.volume
             let format = volume.contentType == "iso" ? "iso" : volume.format
             switch format {
             case "subvol":
@@ -158,6 +162,6 @@ public struct ContainerMountPlan: Sendable, Hashable {
         }
         return ContainerMount(
             key: key, mountPath: mp.mp, target: Self.target(rootDirectory, mp.mp), source: source, readOnly: readOnly,
-            options: options, quota: !readOnly && mp.quota == true)
+            options: options, quota: !readOnly && mp.quota == true, volumeID: volumeID)
     }
 }

@@ -55,7 +55,7 @@ public struct ContainerStorage: Sendable {
         document.update(to: config)
         try writeConfig(vmid, document.bytes)
         do {
-            try host.mount(plan, rootOwner: owner, warn: warn)
+            try host.mount(plan, storage: storage, rootOwner: owner, warn: warn)
         } catch {
             try? writeConfig(vmid, unlocked)
             throw error

@@ -6,18 +6,55 @@ extension StorageHost {
     /// (Proxmox: `PVE::LXC::mount_all`): missing mount-point directories are created (owned by the
     /// container's root) and a symlink on the way is refused; images are loop-mounted, directories
     /// bind-mounted. When a mount fails, everything mounted so far is unmounted again.
-    /// - Parameter warn: receives Proxmox's warnings (`mounting container failed`).
+    /// - Parameters:
+    ///   - plan: the mounts.
+    ///   - storage: the storage configuration the plan was made with (storages are activated first).
+    ///   - rootOwner: owner of mount-point directories created inside the container.
+    ///   - warn: receives Proxmox's warnings (`mounting container failed`, quota on bind mounts).
     public func mount(
-        _ plan: ContainerMountPlan, rootOwner: ContainerRootOwner, warn: (String) -> Void = { _ in }
+        _ plan: ContainerMountPlan, storage: StorageConfig, rootOwner: ContainerRootOwner,
+        warn: (String) -> Void = { _ in }
     ) throws(StorageError) {
         let fs = try hostFileSystem()
         try files { () throws(FileError) in try fs.makeDirectories(plan.rootDirectory, mode: 0o755, owner: nil) }
+        try activateVolumes(plan, storage: storage)
         do {
-            for mount in plan.mounts { try self.mount(mount, rootDirectory: plan.rootDirectory, rootOwner: rootOwner) }
+            for mount in plan.mounts {
+                try self.mount(mount, rootDirectory: plan.rootDirectory, rootOwner: rootOwner)
+                switch mount.source {
+                case .directory where mount.quota:
+                    warn("cannot enable quota control for bind mounted subvolumes")
+                case .hostDirectory where mount.quota:
+                    warn("cannot enable quota control for bind mounts")
+                default: break
+                }
+            }
         } catch {
             warn("mounting container failed")
             _ = try? unmount(plan, ignoringErrors: true, warn: warn)
             throw error
+        }
+    }
+
+    /// Makes the plan's storages usable and checks that every volume exists (Proxmox:
+    /// `PVE::Storage::activate_volumes`).
+    /// - Throws: `storage 'x' is disabled`, `storage 'x' is not available on node 'n'`, the
+    ///   activation errors, `volume 'store:name' does not exist`.
+    public func activateVolumes(_ plan: ContainerMountPlan, storage: StorageConfig) throws(StorageError) {
+        var activated: Set<String> = []
+        let fs = try hostFileSystem()
+        for mount in plan.mounts {
+            guard let volumeID = mount.volumeID else { continue }
+            let (definition, _) = try storage.volume(volumeID)
+            if !activated.contains(definition.id) {
+                try definition.checkEnabled(node: node)
+                try activate(definition)
+                activated.insert(definition.id)
+            }
+            let path = try storage.path(of: volumeID)
+            if try files({ () throws(FileError) in try fs.info(path, followSymlinks: true) }) == nil {
+                throw StorageError("volume '\(volumeID)' does not exist")
+            }
         }
     }
 

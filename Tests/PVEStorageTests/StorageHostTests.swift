@@ -114,6 +114,14 @@ import Testing
         var lxcPath: String { scratch.root + "/lxc" }
         var rootfs: String { lxcPath + "/100/rootfs" }
 
+        /// Creates the (empty) image or directory a volume ID names.
+        func create(_ volumeID: String, directory: Bool = false) throws {
+            let path = try scratch.config.path(of: volumeID)
+            try RootFS(path: "/").makeDirectories(
+                directory ? path : String(path[..<path.lastIndex(of: "/")!]), mode: 0o755, owner: nil)
+            if !directory { _ = TestFiles.write(path, []) }
+        }
+
         func plan(_ text: String) throws -> ContainerMountPlan {
             let config = try ConfigDocument(bytes: Array(text.utf8), file: "100.conf", vmid: "100").config
             return try ContainerMountPlan(config: config, vmid: "100", storage: scratch.config, lxcPath: lxcPath)
@@ -124,14 +132,17 @@ import Testing
         let ct = Container()
         defer { TestFiles.removeTree(ct.scratch.root) }
         try makeDirectory(ct.scratch.root + "/share")
+        try ct.create("store:100/vm-100-disk-0.raw")
         let plan = try ct.plan(
-            "rootfs: store:100/vm-100-disk-0.raw,size=1G\nmp0: \(ct.scratch.root)/share,mp=/srv/a/b,ro=1\n")
+            "rootfs: store:100/vm-100-disk-0.raw,size=1G\nmp0: \(ct.scratch.root)/share,mp=/srv/a/b,ro=1,quota=1\n")
         let runner = RecordingRunner { command in
             if command.arguments.first == "--show" { return .exit(0, stdout: "/dev/loop7\n") }
             return .exit(0)
         }
         let host = StorageHost(runner: runner)
-        try host.mount(plan, rootOwner: me)
+        var warnings: [String] = []
+        try host.mount(plan, storage: ct.scratch.config, rootOwner: me) { warnings.append($0) }
+        #expect(warnings == [])  // quota is not asked of a read-only mount
         let image = ct.scratch.root + "/store/images/100/vm-100-disk-0.raw"
         #expect(runner.argumentVectors == [
             ["/usr/sbin/losetup", "--associated", image],
@@ -149,10 +160,11 @@ import Testing
     @Test func reusesAnAttachedLoopDevice() throws {
         let ct = Container()
         defer { TestFiles.removeTree(ct.scratch.root) }
+        try ct.create("store:100/vm-100-disk-0.raw")
         let plan = try ct.plan("rootfs: store:100/vm-100-disk-0.raw,ro=1\n")
         let image = ct.scratch.root + "/store/images/100/vm-100-disk-0.raw"
         let runner = RecordingRunner(replies: [.exit(0, stdout: "/dev/loop3: []: (\(image))\n")])
-        try StorageHost(runner: runner).mount(plan, rootOwner: me)
+        try StorageHost(runner: runner).mount(plan, storage: ct.scratch.config, rootOwner: me)
         #expect(runner.argumentVectors == [
             ["/usr/sbin/losetup", "--associated", image],
             ["/usr/bin/mount", "-o", "ro", "/dev/loop3", ct.rootfs + "/"],
@@ -172,7 +184,7 @@ import Testing
         let rootfs = ct.rootfs
         host.mountTableOverride = { Array("x \(rootfs) none rw 0 0\n".utf8) }
         var warnings: [String] = []
-        let error = try #require(#expect(throws: StorageError.self) { try host.mount(plan, rootOwner: me) { warnings.append($0) } })
+        let error = try #require(#expect(throws: StorageError.self) { try host.mount(plan, storage: ct.scratch.config, rootOwner: me) { warnings.append($0) } })
         #expect(error.message.contains("permission denied"))
         #expect(warnings == ["mounting container failed"])
         #expect(runner.argumentVectors.last == ["/usr/bin/umount", "-d", ct.rootfs + "/"])
@@ -186,27 +198,59 @@ import Testing
         try RootFS(path: ct.rootfs).symlink("/evil", target: "/etc")
         let host = StorageHost(runner: RecordingRunner())
         let link = try ct.plan("mp0: \(ct.scratch.root)/share,mp=/evil/x\n")
-        #expect(throws: StorageError("symlink encountered at: \(ct.rootfs)/evil")) { try host.mount(link, rootOwner: me) }
+        #expect(throws: StorageError("symlink encountered at: \(ct.rootfs)/evil")) { try host.mount(link, storage: ct.scratch.config, rootOwner: me) }
         let missing = try ct.plan("mp0: \(ct.scratch.root)/nothing,mp=/x\n")
         #expect(throws: StorageError("directory '\(ct.scratch.root)/nothing' does not exist")) {
-            try host.mount(missing, rootOwner: me)
+            try host.mount(missing, storage: ct.scratch.config, rootOwner: me)
         }
         #expect(TestFiles.write(ct.rootfs + "/file", []))
         let notDir = try ct.plan("mp0: \(ct.scratch.root)/share,mp=/file/x\n")
         #expect(throws: StorageError("cannot open directory \(ct.rootfs)/file: Not a directory")) {
-            try host.mount(notDir, rootOwner: me)
+            try host.mount(notDir, storage: ct.scratch.config, rootOwner: me)
         }
     }
 
     @Test func loopDeviceSetupFailure() throws {
         let ct = Container()
         defer { TestFiles.removeTree(ct.scratch.root) }
+        try ct.create("store:100/vm-100-disk-0.raw")
         let plan = try ct.plan("rootfs: store:100/vm-100-disk-0.raw\n")
         let runner = RecordingRunner(replies: [.exit(0), .exit(0, stdout: "")])
         let image = ct.scratch.root + "/store/images/100/vm-100-disk-0.raw"
         #expect(throws: StorageError("failed to setup loop device for \(image)")) {
-            try StorageHost(runner: runner).mount(plan, rootOwner: me)
+            try StorageHost(runner: runner).mount(plan, storage: ct.scratch.config, rootOwner: me)
         }
+    }
+
+    @Test func volumesAreActivatedFirst() throws {
+        let ct = Container()
+        defer { TestFiles.removeTree(ct.scratch.root) }
+        let runner = RecordingRunner()
+        let host = StorageHost(runner: runner)
+        let plan = try ct.plan("rootfs: store:100/vm-100-disk-0.raw\n")
+        #expect(throws: StorageError("volume 'store:100/vm-100-disk-0.raw' does not exist")) {
+            try host.mount(plan, storage: ct.scratch.config, rootOwner: me)
+        }
+        var off = ct.scratch.config
+        off.storages[0].options["disable"] = "1"
+        #expect(throws: StorageError("storage 'store' is disabled")) { try host.mount(plan, storage: off, rootOwner: me) }
+        #expect(runner.calls.isEmpty)
+    }
+
+    @Test func quotaOnBindMountsIsOnlyWarnedAbout() throws {
+        let ct = Container()
+        defer { TestFiles.removeTree(ct.scratch.root) }
+        try makeDirectory(ct.scratch.root + "/share")
+        try ct.create("store:100/subvol-100-disk-0.subvol", directory: true)
+        let plan = try ct.plan(
+            "rootfs: store:100/subvol-100-disk-0.subvol,quota=1\nmp0: \(ct.scratch.root)/share,mp=/s,quota=1\n")
+        var warnings: [String] = []
+        try StorageHost(runner: RecordingRunner()).mount(plan, storage: ct.scratch.config, rootOwner: me) {
+            warnings.append($0)
+        }
+        #expect(warnings == [
+            "cannot enable quota control for bind mounted subvolumes", "cannot enable quota control for bind mounts",
+        ])
     }
 
     @Test func unmountGoesInReverseAndSkipsWhatIsNotMounted() throws {
