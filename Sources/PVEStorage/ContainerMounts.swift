@@ -107,18 +107,40 @@ public struct ContainerMountPlan: Sendable, Hashable {
     /// - Throws: Proxmox's messages (`storage 'x' does not exist`, `storage 'x' does not support
     ///   containers`, `unsupported image format 'x'`) or a refusal naming a storage type other than `dir`.
     public init(config: ContainerConfig, vmid: String, storage: StorageConfig, lxcPath: String) throws(StorageError) {
+        rootDirectory = Self.rootDirectory(vmid: vmid, lxcPath: lxcPath)
+        var mounts: [ContainerMount] = []
+        for (key, mountPoint) in Self.mountPoints(config) {
+            mounts.append(try Self.mount(key, mountPoint, rootDirectory: rootDirectory, storage: storage))
+        }
+        self.mounts = mounts
+    }
+
+    /// `<lxcpath>/<vmid>/rootfs`.
+    public static func rootDirectory(vmid: String, lxcPath: String) -> String {
         var root = lxcPath
         while root.count > 1, root.hasSuffix("/") { root.removeLast() }
-        rootDirectory = root + "/" + vmid + "/rootfs"
-        var mounts: [ContainerMount] = []
+        return root + "/" + vmid + "/rootfs"
+    }
+
+    /// The host directories the container's volumes are mounted on, in mount order, without
+    /// looking at storages (Proxmox's `umount_all` needs no more).
+    public static func targets(config: ContainerConfig, vmid: String, lxcPath: String) -> [String] {
+        let root = rootDirectory(vmid: vmid, lxcPath: lxcPath)
+        return mountPoints(config).map { target(root, $0.1.mp) }
+    }
+
+    /// The parsable `rootfs` and `mpN` values with a volume and a path, in key order (Proxmox:
+    /// `foreach_volume`, which skips values that do not parse).
+    static func mountPoints(_ config: ContainerConfig) -> [(String, MountPoint)] {
+        var result: [(String, MountPoint)] = []
         for key in ["rootfs"] + (0..<256).map({ "mp\($0)" }) {
             guard let value = config.main[key],
                 let mountPoint = try? MountPoint(parsing: value, kind: key == "rootfs" ? .rootfs : .mountPoint),
                 !mountPoint.volume.isEmpty, !mountPoint.mp.isEmpty
             else { continue }
-            mounts.append(try Self.mount(key, mountPoint, rootDirectory: rootDirectory, storage: storage))
+            result.append((key, mountPoint))
         }
-        self.mounts = mounts
+        return result
     }
 
     /// `rootDirectory/mp` with repeated slashes collapsed.

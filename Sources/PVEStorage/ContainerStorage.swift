@@ -70,9 +70,8 @@ public struct ContainerStorage: Sendable {
     public func unmount(vmid: String, warn: (String) -> Void = { _ in }) throws(StorageError) {
         var document = try loadConfig(vmid)
         var config = document.config
-        let storage = try storageConfig(warn: warn)
-        let plan = try ContainerMountPlan(config: config, vmid: vmid, storage: storage, lxcPath: lxcPath)
-        try host.unmount(plan, ignoringErrors: false, warn: warn)
+        let targets = ContainerMountPlan.targets(config: config, vmid: vmid, lxcPath: lxcPath)
+        try host.unmount(targets: targets, ignoringErrors: false, warn: warn)
         do { try config.removeLock("mounted") } catch { throw StorageError(error.message) }
         document.update(to: config)
         try writeConfig(vmid, document.bytes)

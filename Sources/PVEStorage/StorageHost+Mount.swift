@@ -67,11 +67,23 @@ extension StorageHost {
     public func unmount(
         _ plan: ContainerMountPlan, ignoringErrors: Bool, warn: (String) -> Void = { _ in }
     ) throws(StorageError) -> Bool {
+        try unmount(targets: plan.mounts.map(\.target), ignoringErrors: ignoringErrors, warn: warn)
+    }
+
+    /// Unmounts the given mount targets in reverse order, skipping those not mounted.
+    /// - Parameters:
+    ///   - targets: the targets in mount order (``ContainerMountPlan/targets(config:vmid:lxcPath:)``).
+    ///   - ignoringErrors: go on after a failed unmount (reporting it to `warn`).
+    /// - Returns: whether every unmount succeeded.
+    @discardableResult
+    public func unmount(
+        targets: [String], ignoringErrors: Bool, warn: (String) -> Void = { _ in }
+    ) throws(StorageError) -> Bool {
         var allDone = true
-        for mount in plan.mounts.reversed() {
-            guard (try? isMounted(mount.target)) ?? true else { continue }
+        for target in targets.reversed() {
+            guard (try? isMounted(target)) ?? true else { continue }
             do {
-                _ = try run(tools.umount, ["-d", mount.target])
+                _ = try run(tools.umount, ["-d", target])
             } catch {
                 guard ignoringErrors else { throw error }
                 allDone = false

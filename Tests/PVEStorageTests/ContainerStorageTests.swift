@@ -68,6 +68,18 @@ import Testing
         #expect(host.config() == "rootfs: \(host.root)/missing\n")
     }
 
+    @Test func unmountNeedsNoStorage() throws {
+        let host = Host()
+        defer { TestFiles.removeTree(host.root) }
+        host.write("lxc-conf/100.conf", "lock: mounted\nrootfs: gone:100/vm-100-disk-0.raw\n")
+        try host.storage.unmount(vmid: "100")
+        #expect(host.config() == "rootfs: gone:100/vm-100-disk-0.raw\n")
+        #expect(
+            ContainerMountPlan.targets(
+                config: try ConfigDocument(bytes: Array("rootfs: a:b\nmp3: /x,mp=/m//n\nmp1: bad\n".utf8)).config,
+                vmid: "7", lxcPath: "/l//") == ["/l/7/rootfs/", "/l/7/rootfs/m/n"])
+    }
+
     @Test func missingFiles() throws {
         let host = Host()
         defer { TestFiles.removeTree(host.root) }
