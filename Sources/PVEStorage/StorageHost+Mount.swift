@@ -113,13 +113,18 @@ extension StorageHost {
                 let kind = try files { () throws(FileError) in try fs.info(path, followSymlinks: true)?.kind }
                 if kind != .directory { throw StorageError("directory '\(path)' does not exist") }
             }
+            // The source is walked without following symlinks, and after mounting the target must
+            // lead to it (Proxmox: `bindmount` with `__bindmount_prepare` / `__bindmount_verify`).
+            let source = try walkWithoutSymlinks(path, in: hostRoot, from: "")
             let steps = mount.mountArguments()
             _ = try run(tools.mount, steps[0])
-            if steps.count > 1 {
-                do { _ = try run(tools.mount, steps[1]) } catch {
-                    _ = try? run(tools.umount, [mount.target])
-                    throw error
-                }
+            do throws(StorageError) {
+                if steps.count > 1 { _ = try run(tools.mount, steps[1]) }
+                let target = try walkWithoutSymlinks(mount.mountPath, in: rootDirectory, from: rootDirectory)
+                if verifiesBindMounts, target != source { throw StorageError("detected mount path change at: \(path)") }
+            } catch {
+                _ = try? run(tools.umount, [mount.target])
+                throw error
             }
         case .image(let path, _), .iso(let path):
             try withLoopDevice(path, readOnly: mount.readOnly) { (device) throws(StorageError) in
@@ -128,6 +133,19 @@ extension StorageHost {
         case .device:
             for arguments in mount.mountArguments() { _ = try run(tools.mount, arguments) }
         }
+    }
+
+    /// Walks `path` inside `root` component by component, refusing symlinks (`symlink encountered
+    /// at: …`, the path shown with `display` in front), and returns the identity it leads to.
+    func walkWithoutSymlinks(_ path: String, in root: String, from display: String) throws(StorageError) -> FileIdentity? {
+        let fs = try files { () throws(FileError) in try RootFS(path: root) }
+        var current = ""
+        for component in path.split(separator: "/") where component != "." {
+            current += "/" + component
+            let kind = try files { () throws(FileError) in try fs.info(current, followSymlinks: false)?.kind }
+            if kind == .symlink { throw StorageError("symlink encountered at: \(display)\(current)") }
+        }
+        return try files { () throws(FileError) in try fs.identity(current.isEmpty ? "/" : current) }
     }
 
     /// Attaches `file` to a loop device (reusing one already attached), runs `body` with it, and

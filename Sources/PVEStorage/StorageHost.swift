@@ -42,6 +42,10 @@ public struct StorageHost: Sendable {
     /// The host's root directory (`/`; tests may use another directory for file operations).
     public var hostRoot: String
 
+    /// Test hook: whether a bind mount is checked to have arrived where it was meant to (off for
+    /// runners that mount nothing).
+    package var verifiesBindMounts = true
+
     /// Test hook: the text of `/proc/self/mounts` (nil: read the real one).
     package var mountTableOverride: (@Sendable () -> [UInt8])?
 

@@ -16,7 +16,9 @@ import Testing
     func run(_ args: [String], runner: RecordingRunner = RecordingRunner()) -> Outcome {
         let captured = CapturedOutput()
         var console = captured.console
-        let code = RuntimeContext.$runner.withValue(runner) { CLI.run(args, console: &console) }
+        let code = RuntimeContext.$runner.withValue(runner) {
+            StorageOptions.$verifiesBindMounts.withValue(false) { CLI.run(args, console: &console) }
+        }
         return Outcome(code: code, out: captured.stdout, err: captured.stderr)
     }
 

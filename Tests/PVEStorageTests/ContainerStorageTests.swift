@@ -12,9 +12,11 @@ import Testing
         let root = TestFiles.makeTemporaryDirectory(prefix: "pve-ctstorage")
         let runner = RecordingRunner()
         var storage: ContainerStorage {
-            ContainerStorage(
+            var host = StorageHost(runner: runner)
+            host.verifiesBindMounts = false
+            return ContainerStorage(
                 configDirectory: root + "/lxc-conf", storageConfigPath: root + "/storage.cfg", lxcPath: root + "/lxc",
-                host: StorageHost(runner: runner))
+                host: host)
         }
         func write(_ name: String, _ text: String) {
             _ = try? RootFS(path: "/").makeDirectories(root + "/lxc-conf", mode: 0o755, owner: nil)

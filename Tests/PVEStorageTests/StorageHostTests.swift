@@ -139,7 +139,8 @@ import Testing
             if command.arguments.first == "--show" { return .exit(0, stdout: "/dev/loop7\n") }
             return .exit(0)
         }
-        let host = StorageHost(runner: runner)
+        var host = StorageHost(runner: runner)
+        host.verifiesBindMounts = false
         var warnings: [String] = []
         try host.mount(plan, storage: ct.scratch.config, rootOwner: me) { warnings.append($0) }
         #expect(warnings == [])  // quota is not asked of a read-only mount
@@ -181,6 +182,7 @@ import Testing
                 ? .exit(32, stderr: "mount: permission denied\n") : .exit(0)
         }
         var host = StorageHost(runner: runner)
+        host.verifiesBindMounts = false
         let rootfs = ct.rootfs
         host.mountTableOverride = { Array("x \(rootfs) none rw 0 0\n".utf8) }
         var warnings: [String] = []
@@ -207,6 +209,31 @@ import Testing
         let notDir = try ct.plan("mp0: \(ct.scratch.root)/share,mp=/file/x\n")
         #expect(throws: StorageError("cannot open directory \(ct.rootfs)/file: Not a directory")) {
             try host.mount(notDir, storage: ct.scratch.config, rootOwner: me)
+        }
+    }
+
+    @Test func bindMountThatDidNotArriveIsUndone() throws {
+        // With a recording runner nothing is mounted: the target still is the empty directory,
+        // not the source, which is what a swapped path component would also look like.
+        let ct = Container()
+        defer { TestFiles.removeTree(ct.scratch.root) }
+        try makeDirectory(ct.scratch.root + "/share")
+        let plan = try ct.plan("mp0: \(ct.scratch.root)/share,mp=/s\n")
+        let runner = RecordingRunner()
+        var host = StorageHost(runner: runner)
+        host.mountTableOverride = { [] }
+        #expect(throws: StorageError("detected mount path change at: \(ct.scratch.root)/share")) {
+            try host.mount(plan, storage: ct.scratch.config, rootOwner: me)
+        }
+        #expect(runner.argumentVectors == [
+            ["/usr/bin/mount", "-o", "bind", ct.scratch.root + "/share", ct.rootfs + "/s"],
+            ["/usr/bin/umount", ct.rootfs + "/s"],
+        ])
+        // A symlink in the source path is refused before anything is mounted.
+        try RootFS(path: "/").symlink(ct.scratch.root + "/link", target: ct.scratch.root + "/share")
+        let linked = try ct.plan("mp0: \(ct.scratch.root)/link,mp=/s\n")
+        #expect(throws: StorageError("symlink encountered at: \(ct.scratch.root)/link")) {
+            try host.mount(linked, storage: ct.scratch.config, rootOwner: me)
         }
     }
 
@@ -245,9 +272,9 @@ import Testing
         let plan = try ct.plan(
             "rootfs: store:100/subvol-100-disk-0.subvol,quota=1\nmp0: \(ct.scratch.root)/share,mp=/s,quota=1\n")
         var warnings: [String] = []
-        try StorageHost(runner: RecordingRunner()).mount(plan, storage: ct.scratch.config, rootOwner: me) {
-            warnings.append($0)
-        }
+        var host = StorageHost(runner: RecordingRunner())
+        host.verifiesBindMounts = false
+        try host.mount(plan, storage: ct.scratch.config, rootOwner: me) { warnings.append($0) }
         #expect(warnings == [
             "cannot enable quota control for bind mounted subvolumes", "cannot enable quota control for bind mounts",
         ])

@@ -47,3 +47,37 @@ extension RootFS {
         }
     }
 }
+
+/// Which file-system object a path names: device and inode number (`stat`'s `st_dev`, `st_ino`).
+public struct FileIdentity: Sendable, Hashable {
+    /// The device holding the object.
+    public var device: UInt64
+    /// The inode number on that device.
+    public var inode: UInt64
+
+    /// Creates an identity.
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+}
+
+extension RootFS {
+    /// The identity of the object at `path` (a final symlink is not followed); nil when nothing
+    /// is there. Comparing identities before and after a mount shows what a path leads to.
+    public func identity(_ path: String) throws(FileError) -> FileIdentity? {
+        let location: Location
+        do {
+            location = try resolve(path, followLast: false, op: "stat")
+        } catch where error.code == .notFound {
+            return nil
+        }
+        let result = location.name.map { Syscalls.fstatat(location.dir.raw, $0, AT_SYMLINK_NOFOLLOW) }
+            ?? Syscalls.fstat(location.dir.raw)
+        switch result {
+        case .success(let st): return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        case .failure(.noSuchFileOrDirectory): return nil
+        case .failure(let e): throw FileError(e, path: path, operation: "stat")
+        }
+    }
+}

@@ -2,6 +2,9 @@ import PVEStorage
 
 /// The options every storage-using VMID command takes, with Proxmox's default locations.
 enum StorageOptions {
+    /// Whether bind mounts are verified after mounting; tests running a recording runner turn it off.
+    @TaskLocal static var verifiesBindMounts = true
+
     static let common: [OptionSpec] = [
         .value("--config-dir", valueName: "dir", help: "Directory of <vmid>.conf files (default /etc/pve/lxc)."),
         .value("--storage-config", valueName: "file", help: "Storage configuration (default /etc/pve/storage.cfg)."),
@@ -12,11 +15,12 @@ enum StorageOptions {
         for name in ["--config-dir", "--storage-config", "--lxcpath"] {
             if let v = parsed.value(name), v.isEmpty { throw UsageError("The value '' is invalid for '\(name)'") }
         }
+        var host = StorageHost(runner: RuntimeContext.runner)
+        host.verifiesBindMounts = verifiesBindMounts
         return ContainerStorage(
             configDirectory: parsed.value("--config-dir") ?? "/etc/pve/lxc",
             storageConfigPath: parsed.value("--storage-config") ?? "/etc/pve/storage.cfg",
-            lxcPath: parsed.value("--lxcpath") ?? "/var/lib/lxc",
-            host: StorageHost(runner: RuntimeContext.runner))
+            lxcPath: parsed.value("--lxcpath") ?? "/var/lib/lxc", host: host)
     }
 
     /// The shared body of `mount` and `unmount`: the VMID, the locations, warnings on stderr.
