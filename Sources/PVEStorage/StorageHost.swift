@@ -13,22 +13,19 @@ public struct StorageTools: Sendable, Hashable {
     public var mount: String
     /// `umount`.
     public var umount: String
-    /// `rm` (removing a directory volume).
-    public var rm: String
 
     /// Creates a tool set.
-    public init(mkfs: String, losetup: String, mount: String, umount: String, rm: String) {
+    public init(mkfs: String, losetup: String, mount: String, umount: String) {
         self.mkfs = mkfs
         self.losetup = losetup
         self.mount = mount
         self.umount = umount
-        self.rm = rm
     }
 
     /// Debian's (and Proxmox VE's) locations.
     public static let debian = StorageTools(
         mkfs: "/usr/sbin/mkfs.ext4", losetup: "/usr/sbin/losetup", mount: "/usr/bin/mount",
-        umount: "/usr/bin/umount", rm: "/usr/bin/rm")
+        umount: "/usr/bin/umount")
 }
 
 /// The effects of the storage layer: creating, formatting and removing volumes on `dir` storages
@@ -197,16 +194,67 @@ public struct StorageHost: Sendable {
         _ = try run(tools.mkfs, ["-O", "mmp", "-E", "root_owner=\(rootOwner.uid):\(rootOwner.gid)", path])
     }
 
-    /// Removes a volume of a `dir` storage: the image file, or the directory with its content
-    /// (Proxmox: `Plugin::free_image`).
+    /// Removes a volume of a `dir` storage: the image file, or the directory with its content,
+    /// never following a symlink (Proxmox: `Plugin::free_image`).
     public func free(_ volumeID: String, config: StorageConfig) throws(StorageError) {
         let (_, volume) = try config.volume(volumeID)
         let path = try config.path(of: volumeID)
+        let fs = try hostFileSystem()
         if volume.format == "subvol" {
-            _ = try run(tools.rm, ["-rf", "--one-file-system", "--", path])
+            // Rooted at the volume's directory: nothing the guest left in it can lead outside.
+            let slash = path.lastIndex(of: "/") ?? path.startIndex
+            let name = String(path[path.index(after: slash)...])
+            let parent = try files { () throws(FileError) in try RootFS(path: String(path[..<slash])) }
+            try files { () throws(FileError) in try Self.removeTree(parent, "/" + name) }
         } else {
-            let fs = try hostFileSystem()
             try files { () throws(FileError) in try fs.unlink(path) }
         }
+    }
+}
+
+extension StorageHost {
+    /// Removes `path` and everything below it inside `fs`, without following symlinks.
+    static func removeTree(_ fs: RootFS, _ path: String) throws(FileError) {
+        guard let info = try fs.info(path, followSymlinks: false) else { return }
+        if info.kind == .directory {
+            for name in try fs.list(path) { try removeTree(fs, path + "/" + name) }
+            try fs.removeDirectory(path)
+        } else {
+            try fs.unlink(path)
+        }
+    }
+
+    /// Allocates every `STORAGE:SIZE` request among a container's `rootfs`/`mpN` values, as
+    /// `pct create` and `pct set -mpN STORAGE:SIZE` do (Proxmox: `PVE::LXC::create_disks`):
+    /// each request becomes a new volume and the value names it, with `size` set; other values are
+    /// kept. When one allocation fails, the volumes made so far are removed again.
+    /// - Parameters:
+    ///   - mountPoints: the values by key (`rootfs`, `mp0`, …), in key order.
+    ///   - vmid: the container.
+    ///   - config: the storage configuration.
+    ///   - rootOwner: the container's root (owner of new directories and ext4 roots).
+    /// - Returns: the values with allocated volumes filled in, and the new volume IDs.
+    public func createDisks(
+        _ mountPoints: [(key: String, value: MountPoint)], vmid: String, config: StorageConfig,
+        rootOwner: ContainerRootOwner
+    ) throws(StorageError) -> (mountPoints: [(key: String, value: MountPoint)], volumes: [String]) {
+        var result: [(key: String, value: MountPoint)] = []
+        var created: [String] = []
+        do {
+            for (key, value) in mountPoints {
+                var mountPoint = value
+                if let request = mountPoint.newVolumeRequest {
+                    let allocation = try allocate(request, vmid: vmid, config: config, rootOwner: rootOwner)
+                    created.append(allocation.volumeID)
+                    mountPoint.volume = allocation.volumeID
+                    mountPoint.size = request.bytes
+                }
+                result.append((key, mountPoint))
+            }
+        } catch {
+            for volume in created { try? free(volume, config: config) }
+            throw error
+        }
+        return (result, created)
     }
 }

@@ -53,9 +53,16 @@ import Testing
         #expect(next.volumeID == "store:100/subvol-100-disk-1.subvol")
         #expect(try fs.info(next.path, followSymlinks: false)?.kind == .directory)
         #expect(try fs.info(next.path, followSymlinks: false)?.mode == 0o755)
-        // Freeing removes the image file.
+        // Freeing removes the image file, and the directory with what is inside (not following links).
         try host.free(plan.volumeID, config: scratch.config)
         #expect(try fs.info(plan.path, followSymlinks: false) == nil)
+        try fs.makeDirectories(next.path + "/etc/deep", mode: 0o755, owner: nil)
+        _ = TestFiles.write(next.path + "/etc/deep/file", [1])
+        _ = TestFiles.write(scratch.root + "/outside", [2])
+        try fs.symlink(next.path + "/escape", target: scratch.root)
+        try host.free(next.volumeID, config: scratch.config)
+        #expect(try fs.info(next.path, followSymlinks: false) == nil)
+        #expect(TestFiles.read(scratch.root + "/outside") == [2])
     }
 
     @Test func failedMkfsLeavesNothingBehind() throws {
@@ -298,5 +305,42 @@ import Testing
         #expect(warnings.count == 1)
         let strict = try #require(#expect(throws: StorageError.self) { try host.unmount(plan, ignoringErrors: false) })
         #expect(strict.message.contains("target is busy"))
+    }
+}
+
+/// `create_disks`: every `STORAGE:SIZE` value becomes a volume; a failure removes what was made.
+@Suite struct CreateDisksTests {
+    let me = ContainerRootOwner(uid: geteuid(), gid: getegid())
+
+    @Test func allocatesRequestsAndKeepsOtherValues() throws {
+        let scratch = StorageHostTests.Scratch()
+        defer { TestFiles.removeTree(scratch.root) }
+        let host = StorageHost(runner: RecordingRunner())
+        let values = [
+            (key: "rootfs", value: try MountPoint(parsing: "store:0.5", kind: .rootfs)),
+            (key: "mp0", value: try MountPoint(parsing: "store:0,mp=/data,backup=1")),
+            (key: "mp1", value: try MountPoint(parsing: "/srv/share,mp=/share")),
+        ]
+        let (done, volumes) = try host.createDisks(values, vmid: "100", config: scratch.config, rootOwner: me)
+        #expect(volumes == ["store:100/vm-100-disk-0.raw", "store:100/subvol-100-disk-1.subvol"])
+        #expect(done.map { $0.value.propertyString } == [
+            "store:100/vm-100-disk-0.raw,size=512M",
+            "store:100/subvol-100-disk-1.subvol,mp=/data,backup=1,size=0T",
+            "/srv/share,mp=/share",
+        ])
+    }
+
+    @Test func failureRemovesWhatWasMade() throws {
+        let scratch = StorageHostTests.Scratch()
+        defer { TestFiles.removeTree(scratch.root) }
+        let host = StorageHost(runner: RecordingRunner())
+        let values = [
+            (key: "rootfs", value: try MountPoint(parsing: "store:0", kind: .rootfs)),
+            (key: "mp0", value: try MountPoint(parsing: "nope:1,mp=/data")),
+        ]
+        #expect(throws: StorageError("storage 'nope' does not exist")) {
+            try host.createDisks(values, vmid: "100", config: scratch.config, rootOwner: me)
+        }
+        #expect(try RootFS(path: "/").list(scratch.root + "/store/images/100") == [])
     }
 }
