@@ -18,12 +18,17 @@ public struct ContainerStorage: Sendable {
     public var lxcPath: String
     /// The effect layer.
     public var host: StorageHost
+    /// Where the per-container config locks are (`pve-config-<vmid>.lock`, Proxmox: `/run/lock/lxc`).
+    public var lockDirectory: String
+    /// How long to wait for another holder of the config lock, in seconds (Proxmox: 10).
+    public var lockTimeout: Double = 10
 
     /// Creates the operations with Proxmox's default locations unless given.
     public init(
         configDirectory: String = "/etc/pve/lxc", storageConfigPath: String = "/etc/pve/storage.cfg",
-        lxcPath: String = "/var/lib/lxc", host: StorageHost = StorageHost()
+        lxcPath: String = "/var/lib/lxc", host: StorageHost = StorageHost(), lockDirectory: String = "/run/lock/lxc"
     ) {
+        self.lockDirectory = lockDirectory
         self.configDirectory = configDirectory
         self.storageConfigPath = storageConfigPath
         self.lxcPath = lxcPath
@@ -45,6 +50,10 @@ public struct ContainerStorage: Sendable {
     ///   When mounting fails the lock is taken off again.
     @discardableResult
     public func mount(vmid: String, warn: (String) -> Void = { _ in }) throws(StorageError) -> String {
+        try withConfigLock(vmid, warn: warn) { () throws(StorageError) in try mountLocked(vmid: vmid, warn: warn) }
+    }
+
+    private func mountLocked(vmid: String, warn: (String) -> Void) throws(StorageError) -> String {
         var document = try loadConfig(vmid)
         var config = document.config
         do { try config.setLock("mounted") } catch { throw StorageError(error.message) }
@@ -68,6 +77,10 @@ public struct ContainerStorage: Sendable {
     /// - Throws: the first failed unmount (the lock stays then), or Proxmox's lock messages
     ///   (`no lock found trying to remove 'mounted' lock`, `found lock 'x' trying to remove 'mounted' lock`).
     public func unmount(vmid: String, warn: (String) -> Void = { _ in }) throws(StorageError) {
+        try withConfigLock(vmid, warn: warn) { () throws(StorageError) in try unmountLocked(vmid: vmid, warn: warn) }
+    }
+
+    private func unmountLocked(vmid: String, warn: (String) -> Void) throws(StorageError) {
         var document = try loadConfig(vmid)
         var config = document.config
         let targets = ContainerMountPlan.targets(config: config, vmid: vmid, lxcPath: lxcPath)
@@ -75,6 +88,26 @@ public struct ContainerStorage: Sendable {
         do { try config.removeLock("mounted") } catch { throw StorageError(error.message) }
         document.update(to: config)
         try writeConfig(vmid, document.bytes)
+    }
+
+    /// Runs `body` holding the container's config lock (Proxmox: `lock_config`, an exclusive
+    /// `flock` on `<lockDirectory>/pve-config-<vmid>.lock`, waiting at most ``lockTimeout``).
+    /// - Throws: `can't lock file '<path>' - got timeout`, or what `body` throws.
+    public func withConfigLock<T>(
+        _ vmid: String, warn: (String) -> Void = { _ in }, _ body: () throws(StorageError) -> T
+    ) throws(StorageError) -> T {
+        let path = lockDirectory + "/pve-config-" + vmid + ".lock"
+        if let parent = try? RootFS(path: "/"), (try? parent.info(lockDirectory, followSymlinks: true)) == nil {
+            try? parent.makeDirectory(lockDirectory, mode: 0o755, owner: nil)
+        }
+        let lock: FileLock
+        do {
+            lock = try FileLock(path: path, timeout: lockTimeout) { warn("trying to acquire lock...") }
+        } catch {
+            throw StorageError("can't lock file '\(path)' - \(error.reason)")
+        }
+        defer { lock.release() }
+        return try body()
     }
 
     private var configFileSystem: RootFS {

@@ -16,8 +16,12 @@ import Testing
     func run(_ args: [String], runner: RecordingRunner = RecordingRunner()) -> Outcome {
         let captured = CapturedOutput()
         var console = captured.console
+        let locks = TestFiles.makeTemporaryDirectory(prefix: "pve-cli-locks")  // tests run in parallel
+        defer { TestFiles.removeTree(locks) }
         let code = RuntimeContext.$runner.withValue(runner) {
-            StorageOptions.$verifiesBindMounts.withValue(false) { CLI.run(args, console: &console) }
+            StorageOptions.$verifiesBindMounts.withValue(false) {
+                StorageOptions.$lockDirectory.withValue(locks) { CLI.run(args, console: &console) }
+            }
         }
         return Outcome(code: code, out: captured.stdout, err: captured.stderr)
     }

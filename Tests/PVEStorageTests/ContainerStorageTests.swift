@@ -16,7 +16,7 @@ import Testing
             host.verifiesBindMounts = false
             return ContainerStorage(
                 configDirectory: root + "/lxc-conf", storageConfigPath: root + "/storage.cfg", lxcPath: root + "/lxc",
-                host: host)
+                host: host, lockDirectory: root + "/locks")
         }
         func write(_ name: String, _ text: String) {
             _ = try? RootFS(path: "/").makeDirectories(root + "/lxc-conf", mode: 0o755, owner: nil)
@@ -48,6 +48,26 @@ import Testing
         #expect(throws: StorageError("no lock found trying to remove 'mounted'  lock")) {
             try host.storage.unmount(vmid: "100")
         }
+    }
+
+    @Test func configLockIsTaken() throws {
+        let host = Host()
+        defer { TestFiles.removeTree(host.root) }
+        host.write("lxc-conf/100.conf", "rootfs: /srv\n")
+        var storage = host.storage
+        storage.lockTimeout = 0.05
+        // The lock directory is made on first use; the lock file stays.
+        try storage.withConfigLock("100") { () throws(StorageError) in }
+        #expect(TestFiles.read(host.root + "/locks/pve-config-100.lock") == [])
+        let held = try FileLock(path: host.root + "/locks/pve-config-100.lock", timeout: 1)
+        var warnings: [String] = []
+        #expect(throws: StorageError("can't lock file '\(host.root)/locks/pve-config-100.lock' - got timeout")) {
+            try storage.mount(vmid: "100") { warnings.append($0) }
+        }
+        #expect(warnings == ["trying to acquire lock..."])
+        #expect(host.config() == "rootfs: /srv\n")
+        held.release()
+        #expect(throws: StorageError("no lock found trying to remove 'mounted'  lock")) { try storage.unmount(vmid: "100") }
     }
 
     @Test func otherLocks() throws {

@@ -29,3 +29,21 @@ import Testing
         #expect(throws: FileError.self) { try fs.removeDirectory("/a/b/c") }
     }
 }
+
+/// `FileLock`: exclusive, bounded wait, released on `release()` or when dropped.
+@Suite struct FileLockTests {
+    @Test func exclusiveWithTimeout() throws {
+        let dir = TestFiles.makeTemporaryDirectory(prefix: "filelock")
+        defer { TestFiles.removeTree(dir) }
+        let path = dir + "/x.lock"
+        let first = try FileLock(path: path, timeout: 1)
+        var waited = 0
+        let busy = try #require(#expect(throws: FileError.self) { try FileLock(path: path, timeout: 0.01) { waited += 1 } })
+        #expect(busy.reason == "got timeout")
+        #expect(waited == 1)
+        first.release()
+        do { _ = try FileLock(path: path, timeout: 0) }  // dropped at once: released
+        _ = try FileLock(path: path, timeout: 0)
+        #expect(throws: FileError.self) { try FileLock(path: dir + "/missing/x.lock", timeout: 0) }
+    }
+}

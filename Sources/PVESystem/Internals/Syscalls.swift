@@ -23,6 +23,11 @@ private func withCName<T>(_ name: String, _ body: (UnsafePointer<CChar>) -> Resu
     return name.withCString(body)
 }
 
+/// libc's `flock(2)`. Glibc's Swift module shows only `struct flock` (fcntl's record-lock type)
+/// under that name, so the function is bound by its C symbol: `int flock(int fd, int operation)`.
+@_silgen_name("flock")
+private func c_flock(_ fd: CInt, _ operation: CInt) -> CInt
+
 enum Syscalls {
     static func open(_ path: String, _ flags: CInt, _ mode: mode_t = 0) -> Result<CInt, Errno> {
         withCName(path) { p in retryingInterrupts { Glibc.open(p, flags, mode) } }
@@ -112,6 +117,10 @@ enum Syscalls {
 
     static func ftruncate(_ fd: CInt, _ size: off_t) -> Result<Void, Errno> {
         retryingInterrupts { Glibc.ftruncate(fd, size) }.map { _ in () }
+    }
+
+    static func flock(_ fd: CInt, _ operation: CInt) -> Result<Void, Errno> {
+        retryingInterrupts { c_flock(fd, operation) }.map { _ in () }
     }
 
     static func mkdirat(_ dir: CInt, _ name: String, _ mode: mode_t) -> Result<Void, Errno> {

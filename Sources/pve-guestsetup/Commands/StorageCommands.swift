@@ -4,6 +4,8 @@ import PVEStorage
 enum StorageOptions {
     /// Whether bind mounts are verified after mounting; tests running a recording runner turn it off.
     @TaskLocal static var verifiesBindMounts = true
+    /// Where the config locks are; tests use a directory of their own.
+    @TaskLocal static var lockDirectory = "/run/lock/lxc"
 
     static let common: [OptionSpec] = [
         .value("--config-dir", valueName: "dir", help: "Directory of <vmid>.conf files (default /etc/pve/lxc)."),
@@ -20,7 +22,7 @@ enum StorageOptions {
         return ContainerStorage(
             configDirectory: parsed.value("--config-dir") ?? "/etc/pve/lxc",
             storageConfigPath: parsed.value("--storage-config") ?? "/etc/pve/storage.cfg",
-            lxcPath: parsed.value("--lxcpath") ?? "/var/lib/lxc", host: host)
+            lxcPath: parsed.value("--lxcpath") ?? "/var/lib/lxc", host: host, lockDirectory: lockDirectory)
     }
 
     /// The shared body of `mount` and `unmount`: the VMID, the locations, warnings on stderr.
