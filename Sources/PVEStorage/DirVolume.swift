@@ -38,7 +38,7 @@ public struct DirVolume: Sendable, Hashable {
             baseVMID = clone.baseVMID
             return
         }
-        if noSpace, parts.count >= 2, ASCII.isDigits(parts[0]) {
+        if noSpace, parts.count >= 2, ASCII.isDigits(parts[0]), !parts.dropFirst().joined(separator: "/").isEmpty {
             let name = parts.dropFirst().joined(separator: "/")
             let (_, format, isBase) = try Self.parseNameDir(name)
             self.init("images", name, vmid: parts[0], format: format, isBase: isBase)
