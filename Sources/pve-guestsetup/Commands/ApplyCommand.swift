@@ -29,7 +29,18 @@ enum ApplyCommand: CLICommand {
             .value("--seed", valueName: "n", help: "Reproducible run: crontab minutes from Perl's srand(n), all-zero connection UUIDs (Proxmox's test mode)."),
             .flag("--dry-run", help: "Write nothing; print a unified diff of what would change."),
             .flag("--json", help: "Print a JSON report of every file touched and why."),
-        ]
+        ],
+        examples: [
+            ("apply --dry-run --config 100.conf --rootfs /var/lib/lxc/100/rootfs", "Show the changes as a diff, write nothing."),
+            ("apply --config 100.conf --rootfs /var/lib/lxc/100/rootfs --hook post-create --root-password secret", "What 'pct create' does inside the guest."),
+        ],
+        jsonFields: [
+            ("hook, ostype, version", "The hook run and the guest's detected OS type and version."),
+            ("dry_run", "Whether nothing was written."),
+            ("files", "Every file touched: {path, action, steps, why, mode, owner}."),
+            ("messages", "What the steps reported: {kind (info or warning), text}."),
+        ],
+        completions: ["--hook": .words(SetupHook.allCases.map(\.rawValue))]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {

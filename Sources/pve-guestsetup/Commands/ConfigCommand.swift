@@ -13,26 +13,11 @@ enum ConfigCommand: CLICommand {
     static let spec = CommandSpec(
         name: "config",
         abstract: "Read, check, edit and snapshot container config files.",
-        usage: "config <subcommand>",
-        subcommands: [
-            ("format", "Print the Proxmox canonical form of config files."),
-            ("check", "Check config files the way Proxmox's strict reader does."),
-            ("get", "Print the value of one key."),
-            ("set", "Set or delete keys in place (lossless, atomic)."),
-            ("json", "Print the parsed config as JSON."),
-            ("snapshot", "Prepare, commit, create, delete or roll back a snapshot in place."),
-        ]
+        usage: "config <subcommand>"
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
-        if let first = args.first, !first.hasPrefix("-") {
-            guard let sub = subcommands.first(where: { $0.spec.name == "config " + first }) else {
-                throw UsageError("Unknown subcommand '\(first)'")
-            }
-            return CLI.invoke(sub, Array(args.dropFirst()), console: &console)
-        }
-        guard try parse(args, console: &console) != nil else { return 0 }
-        throw UsageError("Missing expected argument '<subcommand>'")
+        try runSubcommand(args, console: &console)
     }
 
     /// The VMID for messages: from a `<vmid>.conf` file name, else `--vmid`, else 100.
@@ -49,6 +34,16 @@ enum ConfigCommand: CLICommand {
         }
         if let stem { return stem }
         return option ?? "100"
+    }
+
+    static let jsonOption = OptionSpec.flag("--json", help: "Print one JSON object (fields below).")
+
+    /// A diagnostic as `--json` prints it.
+    static func diagnosticJSON(_ d: ConfigDiagnostic) -> JSON {
+        .object([
+            ("severity", .string(d.refusesFile ? "error" : "warning")),
+            ("line", .int(d.line)), ("column", .int(d.column)), ("message", .string(d.message)),
+        ])
     }
 
     static let vmidOption = OptionSpec.value("--vmid", valueName: "vmid", help: "VMID for messages when the file name is not <vmid>.conf (default 100).")
@@ -102,17 +97,29 @@ enum ConfigFormatCommand: CLICommand {
     static let spec = CommandSpec(
         name: "config format",
         abstract: "Print the Proxmox canonical form of config files.",
-        usage: "config format <file>... [--vmid <vmid>] [--jobs <n>]",
+        usage: "config format <file>... [--vmid <vmid>] [--jobs <n>] [--json]",
         discussion: """
             Reads each file as Proxmox does (problems become warnings on stderr) and prints what
             Proxmox's writer would write, in argument order. Exits 1 only where Proxmox's writer
             itself refuses. Many files are read on all processors; the output is the same as
-            with --jobs 1.
+            with --jobs 1. On a terminal, a counter on stderr shows the progress over many files.
             """,
         arguments: [("file", "Config files (<vmid>.conf).")],
         options: [
             ConfigCommand.vmidOption,
             .value("--jobs", valueName: "n", help: "Files read at once (default: the number of processors)."),
+            ConfigCommand.jsonOption,
+        ],
+        examples: [
+            ("config format /etc/pve/lxc/100.conf", "Proxmox's canonical form of one config."),
+            ("config format /etc/pve/lxc/*.conf > all.txt", "Many files, with progress on the terminal."),
+        ],
+        jsonFields: [
+            ("files", "One object per file, in argument order."),
+            ("files[].file", "The path as given."),
+            ("files[].canonical", "Proxmox's canonical form, or null when it cannot be written."),
+            ("files[].warnings", "The warnings Proxmox prints for the file (FILE:LINE: warning: ...)."),
+            ("files[].error", "Why the file could not be read or written, or null."),
         ]
     )
 
@@ -121,7 +128,30 @@ enum ConfigFormatCommand: CLICommand {
         guard !parsed.positionals.isEmpty else { throw UsageError("Missing expected argument '<file>'") }
         let jobs = try parsed.int("--jobs") ?? OrderedParallel.processorCount
         guard jobs >= 1 else { throw UsageError("The value '\(jobs)' is invalid for '--jobs <n>'") }
+        if parsed.flag("--json") { return formatJSON(parsed.positionals, vmid: parsed.value("--vmid"), jobs: jobs, console: &console) }
         return format(parsed.positionals, vmid: parsed.value("--vmid"), jobs: jobs, console: &console)
+    }
+
+    /// `--json`: every file's outcome in one object.
+    static func formatJSON(_ paths: [String], vmid: String?, jobs: Int, console: inout Console) -> Int32 {
+        var status: Int32 = 0
+        var files: [JSON] = []
+        var progress = Progress("config format", total: paths.count, console: console)
+        OrderedParallel.forEach(count: paths.count, threads: jobs, work: { outcome(of: paths[$0], vmid: vmid) }) { i, result in
+            if result.failure != nil { status = 1 }
+            var error = result.failure
+            while error?.hasSuffix("\n") == true { error?.removeLast() }
+            files.append(.object([
+                ("file", .string(paths[i])),
+                ("canonical", result.failure == nil ? .string(String(decoding: result.output, as: UTF8.self)) : .null),
+                ("warnings", .array(result.warnings.map { .string($0.hasSuffix("\n") ? String($0.dropLast()) : $0) })),
+                ("error", error.map { .string($0) } ?? .null),
+            ]))
+            progress.update(i + 1, console: &console)
+        }
+        progress.clear(console: &console)
+        console.out(JSON.object([("files", .array(files))]).rendered())
+        return status
     }
 
     /// What formatting one file gives: the warning lines, then either the canonical bytes or
@@ -157,7 +187,10 @@ enum ConfigFormatCommand: CLICommand {
     static func format(_ paths: [String], vmid: String?, jobs: Int, console: inout Console) -> Int32 {
         var status: Int32 = 0
         var out: [UInt8] = []
-        OrderedParallel.forEach(count: paths.count, threads: jobs, work: { outcome(of: paths[$0], vmid: vmid) }) { _, result in
+        var progress = Progress("config format", total: paths.count, console: console)
+        OrderedParallel.forEach(count: paths.count, threads: jobs, work: { outcome(of: paths[$0], vmid: vmid) }) { i, result in
+            defer { progress.update(i + 1, console: &console) }
+            if !result.warnings.isEmpty || result.failure != nil { progress.clear(console: &console) }
             for warning in result.warnings { console.err(warning) }
             if let failure = result.failure {
                 if !out.isEmpty { console.writeOutBytes(out); out.removeAll(keepingCapacity: true) }
@@ -167,10 +200,12 @@ enum ConfigFormatCommand: CLICommand {
             }
             out.append(contentsOf: result.output)
             if out.count > 1 << 20 {
+                progress.clear(console: &console)
                 console.writeOutBytes(out)
                 out.removeAll(keepingCapacity: true)
             }
         }
+        progress.clear(console: &console)
         if !out.isEmpty { console.writeOutBytes(out) }
         return status
     }

@@ -5,33 +5,57 @@ enum ConfigCheckCommand: CLICommand {
     static let spec = CommandSpec(
         name: "config check",
         abstract: "Check config files the way Proxmox's strict reader does.",
-        usage: "config check <file>... [--vmid <vmid>]",
+        usage: "config check <file>... [--vmid <vmid>] [--json]",
         discussion: """
             Lists every problem as FILE:LINE:COL: error: ... (Proxmox's strict reader refuses the
             file) or FILE:LINE:COL: warning: ... (Proxmox accepts the file, e.g. deprecated lxc keys
             or duplicate keys). Exits 1 if any file has an error.
             """,
         arguments: [("file", "Config files (<vmid>.conf).")],
-        options: [ConfigCommand.vmidOption]
+        options: [ConfigCommand.vmidOption, ConfigCommand.jsonOption],
+        examples: [("config check /etc/pve/lxc/*.conf", "Every problem in every config, one per line.")],
+        jsonFields: [
+            ("refused", "Whether any file has an error (exit status 1)."),
+            ("files", "One object per file, in argument order."),
+            ("files[].file", "The path as given."),
+            ("files[].refused", "Whether Proxmox's strict reader refuses the file."),
+            ("files[].diagnostics", "Every problem: {severity (error or warning), line, column, message}."),
+            ("files[].error", "Why the file could not be read, or null."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
         guard !parsed.positionals.isEmpty else { throw UsageError("Missing expected argument '<file>'") }
+        let json = parsed.flag("--json")
         var status: Int32 = 0
+        var files: [JSON] = []
         for path in parsed.positionals {
             let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
             do {
                 let loaded = try ConfigCommand.load(path, vmid: vmid)
-                for d in loaded.result.diagnostics {
-                    if d.refusesFile { status = 1 }
-                    console.err(d.description + "\n")
+                let refused = loaded.result.diagnostics.contains { $0.refusesFile }
+                if refused { status = 1 }
+                if json {
+                    files.append(.object([
+                        ("file", .string(path)), ("refused", .bool(refused)),
+                        ("diagnostics", .array(loaded.result.diagnostics.map(ConfigCommand.diagnosticJSON))), ("error", .null),
+                    ]))
+                } else {
+                    for d in loaded.result.diagnostics { console.err(d.description + "\n") }
                 }
             } catch let failure as CommandFailure {
-                console.err(failure.message + "\n")
                 status = 1
+                if json {
+                    files.append(.object([
+                        ("file", .string(path)), ("refused", .bool(true)), ("diagnostics", .array([])), ("error", .string(failure.message)),
+                    ]))
+                } else {
+                    console.err(failure.message + "\n")
+                }
             }
         }
+        if json { console.out(JSON.object([("refused", .bool(status != 0)), ("files", .array(files))]).rendered()) }
         return status
     }
 }
@@ -39,13 +63,20 @@ enum ConfigGetCommand: CLICommand {
     static let spec = CommandSpec(
         name: "config get",
         abstract: "Print the value of one key.",
-        usage: "config get <file> <key> [--snapshot <name> | --pending] [--vmid <vmid>]",
+        usage: "config get <file> <key> [--snapshot <name> | --pending] [--vmid <vmid>] [--json]",
         discussion: "Prints the value as Proxmox reads it (booleans as 1/0). Exits 1 when the key is not set.",
         arguments: [("file", "The config file."), ("key", "A config key, e.g. memory, net0, description or lxc.apparmor.profile.")],
         options: [
             .value("--snapshot", valueName: "name", help: "Read from this snapshot section."),
             .flag("--pending", help: "Read from the [pve:pending] section."),
             ConfigCommand.vmidOption,
+            ConfigCommand.jsonOption,
+        ],
+        examples: [("config get /etc/pve/lxc/100.conf memory", "Prints e.g. 2048.")],
+        jsonFields: [
+            ("file, key", "As given."),
+            ("section", "main, pending or snapshot:<name>."),
+            ("value", "The value as Proxmox reads it."),
         ]
     )
 
@@ -60,6 +91,16 @@ enum ConfigGetCommand: CLICommand {
         }
         guard let value = config.value(p[1], in: section) else {
             throw CommandFailure("\(p[1]): not set in \(section)")
+        }
+        if parsed.flag("--json") {
+            let name: String
+            switch section {
+            case .main: name = "main"
+            case .pending: name = "pending"
+            case .snapshot(let snapshot): name = "snapshot:" + snapshot
+            }
+            console.out(JSON.object([("file", .string(p[0])), ("key", .string(p[1])), ("section", .string(name)), ("value", .string(value))]).rendered())
+            return 0
         }
         console.out(value.hasSuffix("\n") ? value : value + "\n")
         return 0
@@ -81,6 +122,10 @@ enum ConfigSetCommand: CLICommand {
             .repeated("--delete", valueName: "key", help: "Delete a key (may be repeated)."),
             .flag("--pending", help: "Queue the changes in [pve:pending] instead of applying them."),
             ConfigCommand.vmidOption,
+        ],
+        examples: [
+            ("config set /etc/pve/lxc/100.conf memory=2048 --delete swap", "Validated like 'pct set', only those lines change."),
+            ("config set 100.conf net0=name=eth0,bridge=vmbr0,ip=dhcp --pending", "Queue a change for the next start."),
         ]
     )
 
@@ -142,10 +187,18 @@ enum ConfigJSONCommand: CLICommand {
     static let spec = CommandSpec(
         name: "config json",
         abstract: "Print the parsed config as JSON.",
-        usage: "config json <file> [--vmid <vmid>]",
+        usage: "config json <file> [--vmid <vmid>] [--json]",
         discussion: "Prints digest, the main section, pending section, snapshots and diagnostics as JSON.",
         arguments: [("file", "The config file.")],
-        options: [ConfigCommand.vmidOption]
+        options: [ConfigCommand.vmidOption, .flag("--json", help: "Accepted for uniformity: the output is JSON anyway; errors too.")],
+        examples: [("config json /etc/pve/lxc/100.conf", "The parsed config as JSON.")],
+        jsonFields: [
+            ("digest", "Proxmox's SHA-1 digest of the file."),
+            ("config", "The main section: keys as in the file (integers and booleans as numbers), description, env, lxc ([key, value] pairs)."),
+            ("pending, pendingDeletions", "The [pve:pending] section and its deletions {key, force}; only when there are any."),
+            ("snapshots", "Each snapshot section by name, like config."),
+            ("diagnostics", "Every problem: {severity (error or warning), line, column, message}."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
@@ -160,15 +213,7 @@ enum ConfigJSONCommand: CLICommand {
             members.append(("pendingDeletions", .array(config.pendingDeletions.map { .object([("key", .string($0.key)), ("force", .bool($0.force))]) })))
         }
         members.append(("snapshots", .object(config.snapshotNames.compactMap { name in config.snapshots[name].map { (name, sectionJSON($0)) } })))
-        members.append((
-            "diagnostics",
-            .array(loaded.result.diagnostics.map { d in
-                .object([
-                    ("severity", .string(d.refusesFile ? "error" : "warning")),
-                    ("line", .int(d.line)), ("column", .int(d.column)), ("message", .string(d.message)),
-                ])
-            })
-        ))
+        members.append(("diagnostics", .array(loaded.result.diagnostics.map(ConfigCommand.diagnosticJSON))))
         console.out(JSON.object(members).rendered())
         return 0
     }
@@ -211,14 +256,21 @@ enum ConfigSnapshotCommand: CLICommand {
             .flag("--force", help: "Delete even if storage snapshots cannot be removed (delete)."),
             .flag("--canonical", help: "Write Proxmox's canonical form instead of editing only the affected lines."),
             ConfigCommand.vmidOption,
-        ]
+        ],
+        examples: [
+            ("config snapshot create 100.conf before-upgrade --description 'pre upgrade'", "Record a snapshot section."),
+            ("config snapshot rollback 100.conf before-upgrade", "Return the config to it."),
+        ],
+        completions: ["operation": .words(operations)]
     )
+
+    static let operations = ["prepare", "commit", "create", "delete", "rollback"]
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
         let p = try parsed.requirePositionals(["operation", "file", "name"])
         let (operation, path, name) = (p[0], p[1], p[2])
-        guard ["prepare", "commit", "create", "delete", "rollback"].contains(operation) else {
+        guard operations.contains(operation) else {
             throw UsageError("Unknown snapshot operation '\(operation)'")
         }
         let snaptime = try parsed.int("--snaptime") ?? Int(time(nil))

@@ -24,7 +24,24 @@ enum DetectCommand: CLICommand {
             .flag(
                 "--json",
                 help: "Print the full detection report (evidence, os-release, warnings, architecture) as JSON."),
-        ]
+        ],
+        examples: [
+            ("detect /var/lib/lxc/100/rootfs", "Prints e.g. 'debian 12.5'."),
+            ("detect /var/lib/lxc/100/rootfs --ostype ubuntu --json", "The full report, compared with a configured type."),
+        ],
+        jsonFields: [
+            ("ostype", "The OS type Proxmox picks, or null when it refuses the guest."),
+            ("version", "The version the setup plugin keeps (may be empty), or null."),
+            ("accepted", "Whether Proxmox accepts the guest (exit status 0)."),
+            ("error", "Proxmox's message when it refuses the guest, else null."),
+            ("warnings", "Warnings Proxmox prints."),
+            ("configuredOstype, autodetectedOstype", "The --ostype given, and what detection alone finds."),
+            ("decidedBy, versionFrom", "Evidence: {file, line, text, rule} for the type and the version, or null."),
+            ("codename, osReleaseFile, id, idLike, versionId, prettyName", "What the guest's os-release says."),
+            ("osRelease, osReleaseStandard", "The os-release variables (all, and the standard file's), or null."),
+            ("architecture, architectureError", "The guest's architecture from its ELF binaries, or why it is unknown."),
+        ],
+        completions: ["--ostype": .words(OSType.all.map(\.rawValue))]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {

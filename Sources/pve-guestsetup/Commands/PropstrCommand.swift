@@ -24,7 +24,19 @@ enum PropstrCommand: CLICommand {
             .flag("--json", help: "Print the decoded fields as a JSON object."),
             .value("--mac-prefix", valueName: "prefix", help: "Datacenter mac_prefix for a generated hwaddr (net)."),
             .flag("--schema-only", help: "net: print the schema parse only, without the type/hwaddr fill-in."),
-        ]
+        ],
+        examples: [
+            ("propstr net 'name=eth0,bridge=vmbr0,ip=dhcp'", "Canonical form, with a generated hwaddr."),
+            ("propstr rootfs 'local-lvm:vm-100-disk-0,size=8G' --json", "The parsed fields as JSON."),
+        ],
+        jsonFields: [
+            ("volume, mp, type", "rootfs, mp, unused: the volume, the mount path and bind, device or volume."),
+            ("acl, backup, idmap, keepattrs, mountoptions, quota, replicate, ro, shared, size", "rootfs, mp: as given; size in bytes, idmap as [type, ct, host, count] lists."),
+            ("name, bridge, firewall, gw, gw6, host-managed, hwaddr, ip, ip6, link_down, mtu, rate, tag, trunks", "net: as given (type and hwaddr filled in)."),
+            ("path, deny-write, gid, mode, uid", "dev: as given."),
+            ("force_rw_sys, fuse, keyctl, mknod, mount, nesting", "features: as given."),
+        ],
+        completions: ["kind": .words(kinds)]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {

@@ -18,7 +18,12 @@ enum StartCommand: CLICommand {
             .value("--log-file", valueName: "file", help: "Write LXC's log to this file (-o)."),
             .value(
                 "--log-priority", valueName: "level", help: "LXC log level: TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, …"),
-        ] + RuntimeContext.commonOptions
+        ] + RuntimeContext.commonOptions,
+        examples: [
+            ("start 100", "Start container 100 and wait until it runs."),
+            ("start 100 --foreground --log-file /tmp/lxc-100.log --log-priority DEBUG", "Debug a container that does not start."),
+        ],
+        completions: ["--log-priority": .words(["TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "ERROR", "CRIT", "ALERT", "FATAL"])]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
@@ -64,7 +69,8 @@ enum StopCommand: CLICommand {
         options: [
             .value("--timeout", valueName: "seconds", help: "Seconds to wait for a clean shutdown."),
             .flag("--kill", help: "Kill the container at once (lxc-stop --kill)."),
-        ] + RuntimeContext.commonOptions
+        ] + RuntimeContext.commonOptions,
+        examples: [("stop 100 --timeout 30", "Shut container 100 down cleanly, waiting up to 30 seconds.")]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
@@ -99,7 +105,14 @@ enum StatusCommand: CLICommand {
             running). --json adds the LXC state and the host PID of the container's init.
             """,
         arguments: [RuntimeContext.ctidArgument],
-        options: [.flag("--json", help: "Print JSON: ctid, status, state, pid.")] + RuntimeContext.commonOptions
+        options: [.flag("--json", help: "Print JSON: ctid, status, state, pid.")] + RuntimeContext.commonOptions,
+        examples: [("status 100", "Prints 'status: running' or 'status: stopped'.")],
+        jsonFields: [
+            ("ctid", "The container ID."),
+            ("status", "running or stopped, as 'pct status' says."),
+            ("state", "LXC's state (RUNNING, STOPPED, FROZEN, ...)."),
+            ("pid", "The host PID of the container's init, or null."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
@@ -141,7 +154,8 @@ enum EnterCommand: CLICommand {
             """,
         arguments: [RuntimeContext.ctidArgument],
         options: [.flag("--clear-env", help: "Start with a clean environment (only container=lxc).")]
-            + RuntimeContext.commonOptions
+            + RuntimeContext.commonOptions,
+        examples: [("enter 100", "A root shell inside container 100.")]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
@@ -176,7 +190,8 @@ enum ExecCommand: CLICommand {
         options: [
             .flag("--clear-env", help: "Start with a clean environment (only container=lxc)."),
             .repeated("--env", valueName: "name=value", help: "Set a variable inside the container (repeatable)."),
-        ] + RuntimeContext.commonOptions
+        ] + RuntimeContext.commonOptions,
+        examples: [("exec 100 --clear-env -- cat /etc/hostname", "Run a command in container 100.")]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {

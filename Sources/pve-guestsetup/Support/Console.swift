@@ -12,17 +12,25 @@ struct Console {
     /// Writes bytes verbatim to stdout (file contents, diffs).
     var writeOutBytes: ([UInt8]) -> Void
 
-    init(writeOut: @escaping (String) -> Void, writeErr: @escaping (String) -> Void, writeOutBytes: (([UInt8]) -> Void)? = nil) {
+    /// Whether stderr is a terminal: only then do long commands show progress there.
+    var showsProgress = false
+
+    init(
+        writeOut: @escaping (String) -> Void, writeErr: @escaping (String) -> Void, writeOutBytes: (([UInt8]) -> Void)? = nil,
+        showsProgress: Bool = false
+    ) {
         self.writeOut = writeOut
         self.writeErr = writeErr
         self.writeOutBytes = writeOutBytes ?? { writeOut(String(decoding: $0, as: UTF8.self)) }
+        self.showsProgress = showsProgress
     }
 
     static var standard: Console {
         Console(
             writeOut: { writeAll(1, Array($0.utf8)) },
             writeErr: { writeAll(2, Array($0.utf8)) },
-            writeOutBytes: { writeAll(1, $0) }
+            writeOutBytes: { writeAll(1, $0) },
+            showsProgress: isatty(2) == 1
         )
     }
 
@@ -50,5 +58,40 @@ final class CapturedOutput {
     init() {}
     var console: Console {
         Console(writeOut: { [unowned self] in self.stdout += $0 }, writeErr: { [unowned self] in self.stderr += $0 })
+    }
+}
+
+/// A one-line progress counter on stderr (`label: 1200/5000`), redrawn in place, for work that can
+/// take more than a second. It prints nothing unless `console.showsProgress` (stderr is a terminal)
+/// and the work has at least `minimum` items; `clear()` removes the line before other output.
+struct Progress {
+    let label: String
+    let total: Int
+    let enabled: Bool
+    private var shown = -1
+    private var visible = false
+
+    init(_ label: String, total: Int, console: Console, minimum: Int = 64) {
+        self.label = label
+        self.total = total
+        self.enabled = console.showsProgress && total >= minimum
+    }
+
+    /// Shows `done` of `total` when the percentage changed.
+    mutating func update(_ done: Int, console: inout Console) {
+        guard enabled else { return }
+        let percent = done * 100 / max(total, 1)
+        guard percent != shown else { return }
+        shown = percent
+        visible = true
+        console.err("\r\(label): \(done)/\(total)\u{1B}[K")
+    }
+
+    /// Erases the progress line (before other output, and at the end).
+    mutating func clear(console: inout Console) {
+        guard visible else { return }
+        visible = false
+        shown = -1
+        console.err("\r\u{1B}[K")
     }
 }
