@@ -44,6 +44,7 @@ public enum MarkerBlock {
     /// - parameters:
     ///   - existing: the current content, or `nil` when the file is not a regular file.
     ///   - data: the block body (a newline is added if missing).
+    ///   - options: where a new block goes and whether an empty result deletes the file.
     /// - returns: the decision; bytes outside the block are kept (Proxmox normalises a missing
     ///   final newline and drops trailing empty lines, as its line splitting does).
     public static func edit(existing: [UInt8]?, data: [UInt8], options: Options = Options()) -> Edit {

@@ -23,7 +23,11 @@ public struct ConfigDocument: Sendable {
     private let isKnownZone: (@Sendable (String) -> Bool)?
 
     /// Reads a document (lenient, as Proxmox); throws only for a `.fatal` problem.
-    /// - parameter isKnownZone: the host's time-zone names for checking `timezone` (see `ConfigReader`).
+    /// - parameters:
+    ///   - bytes: the file's contents.
+    ///   - file: the file name used in diagnostics.
+    ///   - vmid: the container ID used in Proxmox's messages.
+    ///   - isKnownZone: the host's time-zone names for checking `timezone` (see `ConfigReader`).
     public init(
         bytes: [UInt8], file: String = "", vmid: String = "100", isKnownZone: (@Sendable (String) -> Bool)? = nil
     ) throws(ConfigDiagnostic) {

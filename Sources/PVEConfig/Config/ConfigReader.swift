@@ -21,15 +21,16 @@ public enum ConfigReader {
     /// Reads `bytes` as Proxmox does.
     ///
     /// - parameters:
+    ///   - bytes: the file's contents.
     ///   - file: the file name used in diagnostics.
     ///   - vmid: the container ID used in Proxmox's messages (`vm <vmid> - …`).
     ///   - mode: `.lenient` collects problems as diagnostics; `.strict` throws the first one
     ///     Proxmox's strict reader refuses.
-    /// - throws: in strict mode the first refusing diagnostic; in both modes a `.fatal` one.
     ///   - isKnownZone: the host's time-zone names (column 3 of `/usr/share/zoneinfo/zone.tab`)
     ///     for checking `timezone`; nil accepts every zone (the library reads no host files).
     ///   - digest: whether to compute `digest` (SHA-1 of `bytes`); callers that do not need it
     ///     (formatting) can skip the work.
+    /// - throws: in strict mode the first refusing diagnostic; in both modes a `.fatal` one.
     public static func read(
         _ bytes: [UInt8], file: String = "", vmid: String = "100", mode: ConfigReadMode = .lenient,
         isKnownZone: (@Sendable (String) -> Bool)? = nil, digest: Bool = true

@@ -48,8 +48,10 @@ extension ContainerConfig {
     /// `snapstate: prepare`. Proxmox: `__snapshot_prepare`.
     ///
     /// - parameters:
+    ///   - name: the snapshot's name.
     ///   - description: the snapshot's description (`comment`); ignored when empty or `0`.
     ///   - snaptime: creation time in Unix seconds.
+    ///   - storage: the storage layer asked about the volumes (default: none).
     @discardableResult
     public mutating func prepareSnapshot(
         _ name: String, description: String? = nil, snaptime: Int, storage: some SnapshotStorage = NoSnapshotStorage()
@@ -135,8 +137,11 @@ extension ContainerConfig {
     /// storage snapshots (turning each processed volume into `unusedN` of the section unless
     /// forced), re-points `parent` references and drops the section. Proxmox: `snapshot_delete`.
     ///
-    /// - parameter force: go on when a storage snapshot cannot be removed (and skip the per-volume
-    ///   bookkeeping).
+    /// - parameters:
+    ///   - name: the snapshot's name.
+    ///   - force: go on when a storage snapshot cannot be removed (and skip the per-volume
+    ///     bookkeeping).
+    ///   - storage: the storage layer that removes the volume snapshots (default: none).
     @discardableResult
     public mutating func deleteSnapshot(
         _ name: String, force: Bool = false, storage: some SnapshotStorage = NoSnapshotStorage()

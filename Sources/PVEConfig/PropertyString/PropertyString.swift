@@ -24,7 +24,7 @@ public enum PropertyString {
 
     /// Splits a property string into its parts without any schema check: parts are separated by
     /// `,`, blank parts are skipped, a part is `key=value` or a bare value. Lenient: a malformed
-    /// part (`=x`, `k=`) is split at its first `=` as well (``entries(_:)`` rejects it).
+    /// part (`=x`, `k=`) is split at its first `=` as well (``entries(_:defaultKey:)`` rejects it).
     public static func rawEntries(_ string: String) -> [Entry] {
         Bytes.withBytes(string) { s in
             var result: [Entry] = []

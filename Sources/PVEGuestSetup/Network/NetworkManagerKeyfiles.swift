@@ -4,9 +4,12 @@
 public enum NetworkManagerKeyfiles {
     /// The keyfile of one interface.
     /// - parameters:
+    ///   - net: the interface's settings (`netN`).
+    ///   - name: the interface name inside the guest.
     ///   - uuid: the `uuid=` value (Proxmox: a fresh random UUID per interface).
-    ///   - search: search domains; `nameservers`: every configured nameserver (split into IPv4 and
-    ///     IPv6 lists here; entries that are neither plain address family are dropped).
+    ///   - search: search domains.
+    ///   - nameservers: every configured nameserver (split into IPv4 and IPv6 lists here; entries
+    ///     that are neither plain address family are dropped).
     public static func render(
         _ net: NetworkSettings, name: String, uuid: String, search: String?, nameservers: [String]
     ) -> String {

@@ -15,8 +15,11 @@ public enum RedHatNetworkScripts {
 
     /// Renders one interface, or `nil` when Proxmox writes nothing for it.
     /// - parameters:
+    ///   - net: the interface's settings (`netN`).
+    ///   - name: the interface name inside the guest.
     ///   - uuid: the `UUID=` value (Proxmox: a fresh random UUID per call).
-    ///   - search: search domains (already looked up), `nameservers`: every nameserver.
+    ///   - search: search domains (already looked up).
+    ///   - nameservers: every nameserver.
     /// - throws: `unable to parse ipv4 address/mask` for an address `parse_ipv4_cidr` rejects.
     public static func render(
         _ net: NetworkSettings, name: String, uuid: String, search: String?, nameservers: [String]

@@ -10,7 +10,9 @@
 /// forked, chrooted child (`protected_call`).
 public protocol GuestFileSystem: Sendable {
     /// Metadata of the object at `path`; `nil` when nothing exists there.
-    /// - Parameter followSymlinks: whether a final symlink is followed (inside the root).
+    /// - Parameters:
+    ///   - path: an absolute guest path.
+    ///   - followSymlinks: whether a final symlink is followed (inside the root).
     func info(_ path: String, followSymlinks: Bool) throws(FileError) -> FileInfo?
 
     /// The whole content of the regular file at `path` (final symlinks followed inside the root).

@@ -11,7 +11,11 @@ public enum GuestPathResolver {
     }
 
     /// The physical path of `path`: every symlink resolved except, unless `followLast`, the last.
-    /// - Parameter lookup: what exists at an absolute path (`nil`: nothing).
+    /// - Parameters:
+    ///   - path: an absolute guest path.
+    ///   - followLast: whether a symlink in the last component is resolved too.
+    ///   - operation: the operation named in errors.
+    ///   - lookup: what exists at an absolute path (`nil`: nothing).
     public static func resolve(
         _ path: String, followLast: Bool, operation: String, lookup: (String) -> Entry?
     ) throws(FileError) -> String {
