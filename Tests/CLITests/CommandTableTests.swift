@@ -118,6 +118,7 @@ import Testing
     @Test func valueKindsAreInferredFromNames() {
         #expect(ValueKind.inferred(from: "file") == .file)
         #expect(ValueKind.inferred(from: "json-file") == .file)
+        #expect(ValueKind.inferred(from: "file.json") == .file)
         #expect(ValueKind.inferred(from: "rootfs") == .directory)
         #expect(ValueKind.inferred(from: "ctid") == .vmid)
         #expect(ValueKind.inferred(from: "n") == .none)

@@ -96,14 +96,15 @@ enum ValueKind: Equatable {
     case command
     case words([String])
 
-    /// The kind a value name suggests: `file`, `dir`/`rootfs`, `vmid`/`ctid`, `cmd`; else none.
+    /// The kind a value name suggests: `vmid`/`ctid`, `dir`/`rootfs`, `cmd`, anything naming a
+    /// file (`file`, `file.json`, `log-file`); else none.
     static func inferred(from name: String) -> ValueKind {
         switch name {
-        case "file", "files", "conf", "json-file": return .file
         case "dir", "rootfs", "directory": return .directory
         case "vmid", "ctid": return .vmid
         case "cmd", "command": return .command
-        default: return name.hasSuffix("file") ? .file : .none
+        case "conf": return .file
+        default: return name.contains("file") ? .file : .none
         }
     }
 }
