@@ -43,7 +43,11 @@ import Testing
                 ["propstr", "mp", "/mnt/a,mp=/a,idmap=u:0:100000:65536", "--json"],
                 ["propstr", "mp", "/mnt/b,mp=/b,backup=1,keepattrs=1", "--json"],
                 ["propstr", "unused", "local:vm-100-disk-1", "--json"],
-                ["propstr", "net", "name=eth0,bridge=vmbr0,firewall=1,gw=10.0.0.1,gw6=fe80::1,host-managed=1,ip=10.0.0.2/24,ip6=auto,link_down=0,mtu=1500,rate=10,tag=5,trunks=1;2", "--json"],
+                [
+                    "propstr", "net",
+                    "name=eth0,bridge=vmbr0,firewall=1,gw=10.0.0.1,gw6=fe80::1,host-managed=1,ip=10.0.0.2/24,ip6=auto,link_down=0,mtu=1500,rate=10,tag=5,trunks=1;2",
+                    "--json",
+                ],
                 ["propstr", "dev", "/dev/null,deny-write=1,gid=0,uid=0,mode=0666", "--json"],
                 ["propstr", "features", "force_rw_sys=1,fuse=1,keyctl=1,mknod=1,mount=nfs,nesting=1", "--json"],
             ],

@@ -1,6 +1,5 @@
-import Testing
-
 import PVEConfig
+import Testing
 
 /// The code of the PVEConfig documentation articles (Sources/PVEConfig/PVEConfig.docc), compiled
 /// and run. `DocArticleSnippetSyncTests` checks that every article snippet appears here verbatim.
@@ -44,7 +43,7 @@ struct PVEConfigArticleTests {
     @Test func propertyStringsAsTypedValues() throws {
         let net = try NetworkInterface(parsing: "bridge=vmbr0,name=eth0,ip=dhcp")
         print(net.name, net.bridge ?? "-")  // eth0 vmbr0
-        print(net.propertyString)           // name=eth0,bridge=vmbr0,ip=dhcp
+        print(net.propertyString)  // name=eth0,bridge=vmbr0,ip=dhcp
         #expect(net.name == "eth0" && net.bridge == "vmbr0")
         #expect(net.propertyString == "name=eth0,bridge=vmbr0,ip=dhcp")
 

@@ -137,16 +137,18 @@ enum ConfigFormatCommand: CLICommand {
         var status: Int32 = 0
         var files: [JSON] = []
         var progress = Progress("config format", total: paths.count, console: console)
-        OrderedParallel.forEach(count: paths.count, threads: jobs, work: { outcome(of: paths[$0], vmid: vmid) }) { i, result in
+        let work: @Sendable (Int) -> Outcome = { outcome(of: paths[$0], vmid: vmid) }
+        OrderedParallel.forEach(count: paths.count, threads: jobs, work: work) { i, result in
             if result.failure != nil { status = 1 }
             var error = result.failure
             while error?.hasSuffix("\n") == true { error?.removeLast() }
-            files.append(.object([
-                ("file", .string(paths[i])),
-                ("canonical", result.failure == nil ? .string(String(decoding: result.output, as: UTF8.self)) : .null),
-                ("warnings", .array(result.warnings.map { .string($0.hasSuffix("\n") ? String($0.dropLast()) : $0) })),
-                ("error", error.map { .string($0) } ?? .null),
-            ]))
+            files.append(
+                .object([
+                    ("file", .string(paths[i])),
+                    ("canonical", result.failure == nil ? .string(String(decoding: result.output, as: UTF8.self)) : .null),
+                    ("warnings", .array(result.warnings.map { .string($0.hasSuffix("\n") ? String($0.dropLast()) : $0) })),
+                    ("error", error.map { .string($0) } ?? .null),
+                ]))
             progress.update(i + 1, console: &console)
         }
         progress.clear(console: &console)

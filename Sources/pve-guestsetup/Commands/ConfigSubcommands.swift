@@ -37,19 +37,21 @@ enum ConfigCheckCommand: CLICommand {
                 let refused = loaded.result.diagnostics.contains { $0.refusesFile }
                 if refused { status = 1 }
                 if json {
-                    files.append(.object([
-                        ("file", .string(path)), ("refused", .bool(refused)),
-                        ("diagnostics", .array(loaded.result.diagnostics.map(ConfigCommand.diagnosticJSON))), ("error", .null),
-                    ]))
+                    files.append(
+                        .object([
+                            ("file", .string(path)), ("refused", .bool(refused)),
+                            ("diagnostics", .array(loaded.result.diagnostics.map(ConfigCommand.diagnosticJSON))), ("error", .null),
+                        ]))
                 } else {
                     for d in loaded.result.diagnostics { console.err(d.description + "\n") }
                 }
             } catch let failure as CommandFailure {
                 status = 1
                 if json {
-                    files.append(.object([
-                        ("file", .string(path)), ("refused", .bool(true)), ("diagnostics", .array([])), ("error", .string(failure.message)),
-                    ]))
+                    files.append(
+                        .object([
+                            ("file", .string(path)), ("refused", .bool(true)), ("diagnostics", .array([])), ("error", .string(failure.message)),
+                        ]))
                 } else {
                     console.err(failure.message + "\n")
                 }

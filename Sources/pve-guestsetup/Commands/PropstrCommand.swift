@@ -31,7 +31,10 @@ enum PropstrCommand: CLICommand {
         ],
         jsonFields: [
             ("volume, mp, type", "rootfs, mp, unused: the volume, the mount path and bind, device or volume."),
-            ("acl, backup, idmap, keepattrs, mountoptions, quota, replicate, ro, shared, size", "rootfs, mp: as given; size in bytes, idmap as [type, ct, host, count] lists."),
+            (
+                "acl, backup, idmap, keepattrs, mountoptions, quota, replicate, ro, shared, size",
+                "rootfs, mp: as given; size in bytes, idmap as [type, ct, host, count] lists."
+            ),
             ("name, bridge, firewall, gw, gw6, host-managed, hwaddr, ip, ip6, link_down, mtu, rate, tag, trunks", "net: as given (type and hwaddr filled in)."),
             ("path, deny-write, gid, mode, uid", "dev: as given."),
             ("force_rw_sys, fuse, keyctl, mknod, mount, nesting", "features: as given."),

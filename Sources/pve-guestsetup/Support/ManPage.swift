@@ -57,7 +57,8 @@ enum ManPage {
             }
         }
         s += ".SH JSON OUTPUT\n"
-        s += "With \\fB\\-\\-json\\fR a command prints exactly one JSON object on standard output; field names are stable across versions (new fields may be added). "
+        s +=
+            "With \\fB\\-\\-json\\fR a command prints exactly one JSON object on standard output; field names are stable across versions (new fields may be added). "
         s += "When it fails, it prints instead one JSON object on one line on standard error with these fields:\n.RS\n"
         for f in CLI.errorJSONFields { s += ".TP\n.B \(escape(f.name))\n\(escape(f.help))\n" }
         s += ".RE\n"
