@@ -33,30 +33,14 @@ enum ManPage {
             s += ".B pve\\-guestsetup \(escape(spec.usage))\n"
             s += ".PP\n\(escape(spec.abstract))\n"
             if !spec.discussion.isEmpty { s += ".PP\n\(paragraph(spec.discussion))\n" }
-            if !spec.arguments.isEmpty {
-                s += ".PP\nArguments:\n.RS\n"
-                for a in spec.arguments { s += ".TP\n.I <\(escape(a.label))>\(spec.isVariadic(a.label) ? "..." : "")\n\(escape(a.help))\n" }
-                s += ".RE\n"
-            }
-            if !spec.options.isEmpty {
-                s += ".PP\nOptions:\n.RS\n"
-                for o in spec.options { s += ".TP\n\(optionLabel(o))\n\(escape(o.help))\n" }
-                s += ".RE\n"
-            }
+            s += list("Arguments:", spec.arguments.map { (".I <\(escape($0.label))>\(spec.isVariadic($0.label) ? "..." : "")", $0.help) })
+            s += list("Options:", spec.options.map { (optionLabel($0), $0.help) })
             if !spec.subcommands.isEmpty {
                 s += ".PP\nSubcommands: "
                 s += spec.subcommands.map { "\\fB\(escape($0.name))\\fR" }.joined(separator: ", ") + ".\n"
             }
-            if !spec.jsonFields.isEmpty {
-                s += ".PP\nJSON fields (\\fB\\-\\-json\\fR):\n.RS\n"
-                for f in spec.jsonFields { s += ".TP\n.B \(escape(f.name))\n\(escape(f.help))\n" }
-                s += ".RE\n"
-            }
-            if !spec.examples.isEmpty {
-                s += ".PP\nExamples:\n.RS\n"
-                for e in spec.examples { s += ".TP\n.B pve\\-guestsetup \(escape(e.command))\n\(escape(e.help))\n" }
-                s += ".RE\n"
-            }
+            s += list("JSON fields (\\fB\\-\\-json\\fR):", spec.jsonFields.map { (".B \(escape($0.name))", $0.help) })
+            s += list("Examples:", spec.examples.map { (".B pve\\-guestsetup \(escape($0.command))", $0.help) })
         }
         s += ".SH JSON OUTPUT\n"
         s +=
@@ -95,7 +79,13 @@ enum ManPage {
         return s
     }
 
-    /// `.BI "--name " value` style label for an option.
+    /// A titled, indented list of tagged paragraphs (`label` is a roff line); empty without items.
+    static func list(_ title: String, _ items: [(label: String, help: String)]) -> String {
+        guard !items.isEmpty else { return "" }
+        return ".PP\n\(title)\n.RS\n" + items.map { ".TP\n\($0.label)\n\(escape($0.help))\n" }.joined() + ".RE\n"
+    }
+
+    /// The roff label of an option: its names in bold, the value name in italics.
     static func optionLabel(_ o: OptionSpec) -> String {
         let names = o.names.map { "\\fB\(escape($0))\\fR" }.joined(separator: ", ")
         let value = o.kind == .flag ? "" : " \\fI<\(escape(o.valueName))>\\fR"
