@@ -162,7 +162,9 @@ import Testing
                 "pve-guestsetup co", "pve-guestsetup config ", "pve-guestsetup config format --j",
                 "pve-guestsetup start ", "pve-guestsetup config get --vmid ", "pve-guestsetup config get 1",
                 "pve-guestsetup propstr n", "pve-guestsetup apply --hook post-", "pve-guestsetup status 100 --js",
-                "pve-guestsetup config snapshot ro", "pve-guestsetup config get 100.conf ",
+                "pve-guestsetup config snapshot ro", "pve-guestsetup config get 100.conf mem",
+                "pve-guestsetup config set 100.conf cor", "pve-guestsetup config set 100.conf --delete sw",
+                "pve-guestsetup config set 100.conf memory=2048 ne", "pve-guestsetup detect --ostype deb",
             ], configDir: dir)
         #expect(got[0] == ["config"])
         #expect(got[1] == ["--help", "check", "format", "get", "json", "set", "snapshot"])
@@ -174,6 +176,10 @@ import Testing
         #expect(got[7] == ["post-clone", "post-create"])
         #expect(got[8] == ["--json"])
         #expect(got[9] == ["rollback"])
-        #expect(got[10] == [])  // <key>: no completion
+        #expect(got[10] == ["memory"])
+        #expect(got[11] == ["cores="])
+        #expect(got[12] == ["swap"])
+        #expect(got[13] == (0..<10).map { "net\($0)=" }.sorted())
+        #expect(got[14] == ["debian"])
     }
 }

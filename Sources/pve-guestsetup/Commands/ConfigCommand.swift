@@ -36,6 +36,12 @@ enum ConfigCommand: CLICommand {
         return option ?? "100"
     }
 
+    /// Config keys offered by the completion: the schema's plain keys and the first ten of each
+    /// numbered kind (netN, mpN, devN, unusedN).
+    static let completionKeys: [String] =
+        ConfigSchema.plainKeys.map(\.name)
+        + ["net", "mp", "dev", "unused"].flatMap { kind in (0..<10).map { "\(kind)\($0)" } }
+
     static let jsonOption = OptionSpec.flag("--json", help: "Print one JSON object (fields below).")
 
     /// A diagnostic as `--json` prints it.

@@ -79,7 +79,8 @@ enum ConfigGetCommand: CLICommand {
             ("file, key", "As given."),
             ("section", "main, pending or snapshot:<name>."),
             ("value", "The value as Proxmox reads it."),
-        ]
+        ],
+        completions: ["key": .words(ConfigCommand.completionKeys)]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
@@ -128,6 +129,10 @@ enum ConfigSetCommand: CLICommand {
         examples: [
             ("config set /etc/pve/lxc/100.conf memory=2048 --delete swap", "Validated like 'pct set', only those lines change."),
             ("config set 100.conf net0=name=eth0,bridge=vmbr0,ip=dhcp --pending", "Queue a change for the next start."),
+        ],
+        completions: [
+            "key=value": .words(ConfigCommand.completionKeys.map { $0 + "=" }),
+            "--delete": .words(ConfigCommand.completionKeys),
         ]
     )
 

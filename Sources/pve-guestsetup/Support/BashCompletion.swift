@@ -27,7 +27,12 @@ enum BashCompletion {
                 dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
                 vmid) COMPREPLY=($(compgen -W "$(_pve_guestsetup_vmids)" -- "$cur")) ;;
                 cmd) COMPREPLY=($(compgen -c -- "$cur")) ;;
-                w:*) local words=${1#w:}; COMPREPLY=($(compgen -W "${words//,/ }" -- "$cur")) ;;
+                w:*)
+                    local words=${1#w:}
+                    COMPREPLY=($(compgen -W "${words//,/ }" -- "$cur"))
+                    # key= words: no space after the '=' (the value follows).
+                    [ "${#COMPREPLY[@]}" -gt 0 ] && [ "${COMPREPLY[0]: -1}" = = ] && compopt -o nospace 2>/dev/null
+                    ;;
                 *) COMPREPLY=() ;;
                 esac
             }
