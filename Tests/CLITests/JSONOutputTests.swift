@@ -58,6 +58,9 @@ import Testing
             "detect": [["detect", rootfs, "--ostype", "debian", "--json"]],
             "apply": [["apply", "--dry-run", "--config", example, "--rootfs", rootfs, "--seed", "1", "--json"]],
             "status": [["status", "100", "--json"]],
+            "storage format": [["storage", "format", Fixtures.path("storage/cases/content.cfg"), "--json"]],
+            "storage check": [["storage", "check", Fixtures.path("storage/cases/value-errors.cfg"), "--json"]],
+            "storage path": [["storage", "path", "local:100/vm-100-disk-0.raw", "--storage-config", Fixtures.path("storage/cases/alloc.cfg"), "--json"]],
         ]
     }
 
@@ -68,7 +71,7 @@ import Testing
 
     @Test func everyJSONCommandHasSamples() {
         let json = CLI.table.map { $0.command.spec }.filter(\.printsJSON).map(\.name)
-        #expect(json.count >= 8)
+        #expect(json.count >= 11)
         for name in json {
             #expect(Self.samples[name] != nil, "no --json sample for '\(name)'")
             #expect(!(CLI.table.first { $0.command.spec.name == name }?.command.spec.jsonFields.isEmpty ?? true), "'\(name)' documents no JSON fields")
@@ -82,7 +85,7 @@ import Testing
         var seen: Set<String> = []
         for args in Self.samples[name] ?? [] {
             let r = Self.run(args)
-            #expect(r.code == 0 || name.hasPrefix("config "), "\(args): \(r.err)")
+            #expect(r.code == 0 || name.hasPrefix("config ") || name == "storage check", "\(args): \(r.err)")
             let value = try TestJSON.parse(r.out)
             let members = try #require(value.objectMembers, "\(args): not one object")
             for (key, child) in members {
@@ -109,6 +112,7 @@ import Testing
         (["config", "get", "--json"], 64),
         (["status", "1", "--json"], 64),
         (["apply", "--json"], 64),
+        (["storage", "path", "nostorage:1", "--storage-config", "/nonexistent/storage.cfg", "--json"], 1),
     ]
 
     @Test(arguments: Self.errorCases)

@@ -97,26 +97,27 @@ enum StorageCommand: CLICommand {
     static let spec = CommandSpec(
         name: "storage",
         abstract: "Read storage.cfg and resolve volume IDs.",
-        usage: "storage <subcommand>",
-        subcommands: [
-            ("format", "Print storage.cfg in Proxmox's canonical form."),
-            ("check", "Report every problem Proxmox's reader warns about."),
-            ("path", "Print the host path of a volume ID or mount point volume."),
-        ]
+        usage: "storage <subcommand>"
     )
 
     static let subcommands: [any CLICommand.Type] = [StorageFormatCommand.self, StorageCheckCommand.self, StoragePathCommand.self]
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
-        if let first = args.first, !first.hasPrefix("-") {
-            guard let sub = subcommands.first(where: { $0.spec.name == "storage " + first }) else {
-                throw UsageError("Unknown subcommand '\(first)'")
-            }
-            return CLI.invoke(sub, Array(args.dropFirst()), console: &console)
-        }
-        guard try parse(args, console: &console) != nil else { return 0 }
-        throw UsageError("Missing expected argument '<subcommand>'")
+        try runSubcommand(args, console: &console)
     }
+
+    /// A diagnostic as `--json` prints it.
+    static func diagnosticJSON(_ d: StorageDiagnostic) -> JSON {
+        .object([
+            ("severity", .string(d.kind == .error ? "error" : "warning")), ("line", .int(d.line)), ("column", .int(d.column)),
+            ("section", d.section.map { .string($0) } ?? .null), ("message", .string(d.message)),
+        ])
+    }
+
+    static let jsonOption = OptionSpec.flag("--json", help: "Print one JSON object (fields below).")
+    static let diagnosticsField = (
+        name: "diagnostics", help: "Every problem: {severity (error or warning), line, column, section, message}."
+    )
 
     /// Reads and parses a storage.cfg (a missing file reads as empty, as Proxmox's does).
     static func load(_ path: String) throws(CommandFailure) -> (StorageConfig, [StorageDiagnostic]) {
@@ -128,21 +129,37 @@ enum StorageFormatCommand: CLICommand {
     static let spec = CommandSpec(
         name: "storage format",
         abstract: "Print storage.cfg in Proxmox's canonical form.",
-        usage: "storage format [<file>]",
+        usage: "storage format [<file>] [--json]",
         discussion: """
             Reads the file as Proxmox does (bad lines, values and sections are reported on stderr and left out;
             the built-in 'local' storage is added when missing) and prints what Proxmox would write back.
             Lists Proxmox writes in hash order (content, nodes) are sorted. Default file: /etc/pve/storage.cfg.
             """,
-        arguments: [(label: "file", help: "The storage configuration (a missing file reads as empty).")]
+        arguments: [(label: "file", help: "The storage configuration (a missing file reads as empty).")],
+        options: [StorageCommand.jsonOption],
+        examples: [("storage format /etc/pve/storage.cfg", "Proxmox's canonical form of the storage configuration.")],
+        jsonFields: [
+            ("file", "The file read."),
+            ("canonical", "What Proxmox would write back."),
+            StorageCommand.diagnosticsField,
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
         if parsed.positionals.count > 1 { throw UsageError("Unexpected argument '\(parsed.positionals[1])'") }
-        let (config, diagnostics) = try StorageCommand.load(parsed.positionals.first ?? "/etc/pve/storage.cfg")
-        for d in diagnostics { console.err(d.description + "\n") }
+        let file = parsed.positionals.first ?? "/etc/pve/storage.cfg"
+        let (config, diagnostics) = try StorageCommand.load(file)
         let bytes = try StorageOptions.failing { () throws(StorageError) in try StorageConfig.write(config) }
+        if parsed.flag("--json") {
+            let json = JSON.object([
+                ("file", .string(file)), ("canonical", .string(String(decoding: bytes, as: UTF8.self))),
+                ("diagnostics", .array(diagnostics.map(StorageCommand.diagnosticJSON))),
+            ])
+            console.out(json.rendered())
+            return 0
+        }
+        for d in diagnostics { console.err(d.description + "\n") }
         console.writeOutBytes(bytes)
         return 0
     }
@@ -152,20 +169,37 @@ enum StorageCheckCommand: CLICommand {
     static let spec = CommandSpec(
         name: "storage check",
         abstract: "Report every problem Proxmox's reader warns about.",
-        usage: "storage check [<file>]",
+        usage: "storage check [<file>] [--json]",
         discussion: """
             Prints FILE:LINE:COL: error|warning: … for each problem; exits 1 when a line, value or section would
             be left out, 0 otherwise. Default file: /etc/pve/storage.cfg.
             """,
-        arguments: [(label: "file", help: "The storage configuration.")]
+        arguments: [(label: "file", help: "The storage configuration.")],
+        options: [StorageCommand.jsonOption],
+        examples: [("storage check /etc/pve/storage.cfg", "Every problem, one per line.")],
+        jsonFields: [
+            ("file", "The file read."),
+            ("refused", "Whether a line, value or section is left out (exit status 1)."),
+            StorageCommand.diagnosticsField,
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
         if parsed.positionals.count > 1 { throw UsageError("Unexpected argument '\(parsed.positionals[1])'") }
-        let (_, diagnostics) = try StorageCommand.load(parsed.positionals.first ?? "/etc/pve/storage.cfg")
-        for d in diagnostics { console.out(d.description + "\n") }
-        return diagnostics.contains { $0.kind == .error } ? 1 : 0
+        let file = parsed.positionals.first ?? "/etc/pve/storage.cfg"
+        let (_, diagnostics) = try StorageCommand.load(file)
+        let refused = diagnostics.contains { $0.kind == .error }
+        if parsed.flag("--json") {
+            let json = JSON.object([
+                ("file", .string(file)), ("refused", .bool(refused)),
+                ("diagnostics", .array(diagnostics.map(StorageCommand.diagnosticJSON))),
+            ])
+            console.out(json.rendered())
+        } else {
+            for d in diagnostics { console.out(d.description + "\n") }
+        }
+        return refused ? 1 : 0
     }
 }
 
@@ -173,13 +207,15 @@ enum StoragePathCommand: CLICommand {
     static let spec = CommandSpec(
         name: "storage path",
         abstract: "Print the host path of a volume ID or mount point volume.",
-        usage: "storage path <volume> [--storage-config <file>]",
+        usage: "storage path <volume> [--storage-config <file>] [--json]",
         discussion: """
             Like 'pvesm path': local:100/vm-100-disk-0.raw → /var/lib/vz/images/100/vm-100-disk-0.raw. An
             absolute host path (a bind mount point) is printed as it is. Only 'dir' storages are supported.
             """,
         arguments: [(label: "volume", help: "A volume ID (STORAGE:NAME) or an absolute host path.")],
-        options: [StorageOptions.common[1]]
+        options: [StorageOptions.common[1], StorageCommand.jsonOption],
+        examples: [("storage path local:100/vm-100-disk-0.raw", "Prints /var/lib/vz/images/100/vm-100-disk-0.raw.")],
+        jsonFields: [("volume", "The volume as given."), ("path", "Its host path.")]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
@@ -188,6 +224,10 @@ enum StoragePathCommand: CLICommand {
         let (config, diagnostics) = try StorageCommand.load(parsed.value("--storage-config") ?? "/etc/pve/storage.cfg")
         for d in diagnostics { console.err(d.description + "\n") }
         let path = try StorageOptions.failing { () throws(StorageError) in try config.path(of: volume) }
+        if parsed.flag("--json") {
+            console.out(JSON.object([("volume", .string(volume)), ("path", .string(path))]).rendered())
+            return 0
+        }
         console.out(path + "\n")
         return 0
     }
