@@ -60,7 +60,10 @@ extension StorageHost {
 
     /// Unmounts a container's volumes in reverse plan order, skipping those not mounted
     /// (Proxmox: `PVE::LXC::umount_all`, `umount -d` so loop devices go too).
-    /// - Parameter ignoringErrors: go on after a failed unmount (reporting it to `warn`).
+    /// - Parameters:
+    ///   - plan: the container's mount plan.
+    ///   - ignoringErrors: go on after a failed unmount (reporting it to `warn`).
+    ///   - warn: receives the failures skipped with `ignoringErrors`.
     /// - Returns: whether every unmount succeeded.
     /// - Throws: the first failure, unless `ignoringErrors`.
     @discardableResult
@@ -74,6 +77,7 @@ extension StorageHost {
     /// - Parameters:
     ///   - targets: the targets in mount order (``ContainerMountPlan/targets(config:vmid:lxcPath:)``).
     ///   - ignoringErrors: go on after a failed unmount (reporting it to `warn`).
+    ///   - warn: receives the failures skipped with `ignoringErrors`.
     /// - Returns: whether every unmount succeeded.
     @discardableResult
     public func unmount(
