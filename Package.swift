@@ -8,6 +8,7 @@ import PackageDescription
 //   PVERuntime     -> PVESystem (process spawning, lxc-* adapter)
 //   PVEStorage     -> PVEConfig, PVESystem, PVERuntime (storage.cfg, volume paths, allocation, mounts)
 //   PVEGuestSetup  -> PVEConfig, PVEGuestOS, PVESystem, PVERuntime (the only writer into a guest)
+//   PVELXCConfig   -> PVEConfig, PVESystem, PVERuntime (the LXC config Proxmox generates; host facts)
 //   pve-guestsetup -> all of the above (the CLI)
 let package = Package(
     name: "pve-guestsetup",
@@ -18,6 +19,7 @@ let package = Package(
         .library(name: "PVEGuestSetup", targets: ["PVEGuestSetup"]),
         .library(name: "PVERuntime", targets: ["PVERuntime"]),
         .library(name: "PVEStorage", targets: ["PVEStorage"]),
+        .library(name: "PVELXCConfig", targets: ["PVELXCConfig"]),
         .executable(name: "pve-guestsetup", targets: ["pve-guestsetup"]),
     ],
     targets: [
@@ -27,9 +29,10 @@ let package = Package(
         .target(name: "PVERuntime", dependencies: ["PVESystem"]),
         .target(name: "PVEStorage", dependencies: ["PVEConfig", "PVESystem", "PVERuntime"]),
         .target(name: "PVEGuestSetup", dependencies: ["PVEConfig", "PVEGuestOS", "PVESystem", "PVERuntime"]),
+        .target(name: "PVELXCConfig", dependencies: ["PVEConfig", "PVESystem", "PVERuntime"]),
         .executableTarget(
             name: "pve-guestsetup",
-            dependencies: ["PVEConfig", "PVEGuestOS", "PVEGuestSetup", "PVERuntime", "PVEStorage", "PVESystem"]
+            dependencies: ["PVEConfig", "PVEGuestOS", "PVEGuestSetup", "PVELXCConfig", "PVERuntime", "PVEStorage", "PVESystem"]
         ),
         .target(
             name: "PVETestSupport",
@@ -47,6 +50,7 @@ let package = Package(
             name: "PVEStorageTests", dependencies: ["PVEStorage", "PVEConfig", "PVERuntime", "PVESystem", "PVETestSupport"]
         ),
         .testTarget(name: "PVERuntimeTests", dependencies: ["PVERuntime", "PVESystem", "PVETestSupport"]),
+        .testTarget(name: "PVELXCConfigTests", dependencies: ["PVELXCConfig", "PVEConfig", "PVETestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["pve-guestsetup", "PVETestSupport"]),
     ]
 )

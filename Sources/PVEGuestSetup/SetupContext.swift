@@ -1,3 +1,4 @@
+public import PVEConfig
 public import PVESystem
 
 /// A message Proxmox would print during setup (`print` → info, `warn`/`log_warn` → warning).

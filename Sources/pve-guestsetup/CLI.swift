@@ -57,6 +57,8 @@ enum CLI {
         ConfigCommand.self,
         DetectCommand.self,
         ApplyCommand.self,
+        LXCConfigCommand.self,
+        HostFactsCommand.self,
         StartCommand.self,
         StopCommand.self,
         StatusCommand.self,

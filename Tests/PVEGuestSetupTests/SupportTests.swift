@@ -1,3 +1,4 @@
+import PVEConfig
 import PVETestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import PVEConfig
 import PVESystem
 
 extension BaseSetup {
