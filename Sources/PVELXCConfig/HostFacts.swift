@@ -60,14 +60,24 @@ public struct HostFacts: Codable, Sendable, Hashable {
     /// The LXC config directory, `/usr/share/lxc/config` when unknown.
     var configDirectory: String { lxcConfigDir ?? "/usr/share/lxc/config" }
 
+    /// Whether v1 hierarchies exist next to the unified one (a "hybrid" host).
+    var isHybrid: Bool { !(cgroupV1Controllers ?? []).isEmpty }
+
     /// The cgroup mode Proxmox derives from the `/sys/fs/cgroup` mount (`PVE::CGroup::cgroup_mode`):
     /// 2 on a pure cgroup v2 host (no v1 controllers), else 1.
-    var cgroupMode: Int { (cgroupV1Controllers ?? []).isEmpty && cgroupV2Controllers != nil ? 2 : 1 }
+    var cgroupMode: Int { isHybrid ? 1 : 2 }
+
+    /// The v2 controllers as Proxmox sees them: a hybrid host without v2 controllers has no
+    /// `cgroup.controllers` to read (nil); a pure v2 host always has one.
+    var effectiveV2Controllers: [String]? {
+        let v2 = cgroupV2Controllers ?? []
+        return v2.isEmpty && isHybrid ? nil : v2
+    }
 
     /// Where the cpuset controller lives (`PVE::CGroup::cpuset_controller_path`): version 2
     /// when the unified hierarchy has it, 1 when a v1 hierarchy has it, nil otherwise.
     var cpusetVersion: Int? {
-        if cgroupV2Controllers?.contains("cpuset") == true { return 2 }
+        if effectiveV2Controllers?.contains("cpuset") == true { return 2 }
         if cgroupV1Controllers?.contains("cpuset") == true { return 1 }
         return nil
     }

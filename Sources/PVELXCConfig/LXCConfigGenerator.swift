@@ -76,6 +76,10 @@ private struct Run<Host: HostLookup> {
     let host: Host
     var warnings: [String] = []
     var files: [String: [UInt8]] = [:]
+    /// Perl's `$!`: the errno of the last failed file test. Proxmox checks it after a
+    /// *successful* `stat` of a `devN` path too, so an earlier failed test (an ostype without
+    /// its own include file, a missing syscalld socket) makes every device "not exist".
+    var staleErrno: Int32 = 0
 
     init(section: ConfigSection, vmid: String, facts: HostFacts, host: Host) {
         self.section = section
@@ -104,22 +108,23 @@ private struct Run<Host: HostLookup> {
             raw += "lxc.cgroup.dir.container.inner = ns\n"
         }
 
-        guard let arch = value("arch"), perlTrue(arch) else { throw LXCConfigError("missing 'arch' - internal error\n") }
+        guard let arch = value("arch"), perlTrue(arch) else { throw LXCConfigError(Self.internalError("missing 'arch' - internal error", line: 729)) }
         raw += "lxc.arch = \(arch)\n"
 
         let customIDMap = hasLXCEntry("lxc.idmap")
         let unprivileged = perlTrue(value("unprivileged")) || customIDMap
 
         guard let ostype = value("ostype"), perlTrue(ostype) else {
-            throw LXCConfigError("missing 'ostype' - internal error\n")
+            throw LXCConfigError(Self.internalError("missing 'ostype' - internal error", line: 735))
         }
-        let cfgpath = facts.configDirectory
+        // Looked up in the facts' directory, printed as the path LXC reads.
+        let cfgpath = Run.lxcConfigPath
         var inc = "\(cfgpath)/\(ostype).common.conf"
-        if !isRegularFile(inc) { inc = "\(cfgpath)/common.conf" }
+        if !isRegularFile(configFile("\(ostype).common.conf")) { inc = "\(cfgpath)/common.conf" }
         raw += "lxc.include = \(inc)\n"
         if unprivileged {
             inc = "\(cfgpath)/\(ostype).userns.conf"
-            if !isRegularFile(inc) { inc = "\(cfgpath)/userns.conf" }
+            if !isRegularFile(configFile("\(ostype).userns.conf")) { inc = "\(cfgpath)/userns.conf" }
             raw += "lxc.include = \(inc)\n"
         }
 
@@ -141,7 +146,7 @@ private struct Run<Host: HostLookup> {
 
         raw += "lxc.monitor.unshare = 1\n"
 
-        let v2 = facts.cgroupV2Controllers
+        let v2 = facts.effectiveV2Controllers
         if unprivileged && !customIDMap {
             raw += "lxc.idmap = u 0 100000 65536\n"
             raw += "lxc.idmap = g 0 100000 65536\n"
@@ -214,14 +219,36 @@ private struct Run<Host: HostLookup> {
         return LXCConfigOutput(files: files, warnings: warnings)
     }
 
-    func isRegularFile(_ path: String) -> Bool {
-        if case .success(let s) = host.status(of: path) { return s.isRegularFile }
-        return false
+    /// A Perl `die` without a newline: Perl adds where it died. The line is the one in
+    /// pve-container's `src/PVE/LXC.pm` at commit 94f55852 (June 2026).
+    static func internalError(_ message: String, line: Int) -> String {
+        "\(message) at /usr/share/perl5/PVE/LXC.pm line \(line).\n"
     }
 
-    func exists(_ path: String) -> Bool {
-        if case .success = host.status(of: path) { return true }
-        return false
+    /// Where Proxmox's code looks for LXC's config files (the facts' directory stands in for it).
+    static var lxcConfigPath: String { "/usr/share/lxc/config" }
+
+    /// A file of the facts' LXC config directory.
+    func configFile(_ name: String) -> String { "\(facts.configDirectory)/\(name)" }
+
+    /// Perl's `-f` (a failure leaves its errno in `$!`).
+    mutating func isRegularFile(_ path: String) -> Bool {
+        switch host.status(of: path) {
+        case .success(let s): return s.isRegularFile
+        case .failure(let f):
+            staleErrno = f.code
+            return false
+        }
+    }
+
+    /// Perl's `-e` (a failure leaves its errno in `$!`).
+    mutating func exists(_ path: String) -> Bool {
+        switch host.status(of: path) {
+        case .success: return true
+        case .failure(let f):
+            staleErrno = f.code
+            return false
+        }
     }
 
     func parseFeatures() throws(LXCConfigError) -> Features {
@@ -274,15 +301,17 @@ private struct Run<Host: HostLookup> {
         rules.sort { $0.0 < $1.0 }
         let extra = rules.flatMap { syscall, list in list.map { "\(syscall) \($0)" } }.joined(separator: "\n") + "\n"
         if extra == "\n" { return raw }
-        let cfgpath = facts.configDirectory
         if raw.isEmpty && extra == "keyctl errno 38\n" {
-            return "lxc.seccomp.profile = \(cfgpath)/pve-userns.seccomp\n"
+            return "lxc.seccomp.profile = \(Run.lxcConfigPath)/pve-userns.seccomp\n"
         }
-        let common = "\(cfgpath)/common.seccomp"
         let base: [UInt8]
-        switch host.contents(of: common) {
-        case .success(let bytes): base = bytes
-        case .failure(let failure): throw LXCConfigError("unable to open file '\(common)' - \(failure.text)\n")
+        switch host.contents(of: configFile("common.seccomp")) {
+        case .success(let bytes):
+            base = bytes
+            // Perl's open asks whether the new handle is a terminal: `$!` becomes ENOTTY.
+            staleErrno = 25
+        case .failure(let failure):
+            throw LXCConfigError("can't open '\(Run.lxcConfigPath)/common.seccomp' - \(failure.text)\n")
         }
         files["rules.seccomp"] = base + Array(extra.utf8)
         raw += "lxc.seccomp.profile = \(dir)/rules.seccomp\n"
@@ -342,7 +371,7 @@ private struct Run<Host: HostLookup> {
     }
 
     /// The cgroup lines of the `devN` passthrough devices, in index order (Proxmox: hash order).
-    func devices() throws(LXCConfigError) -> String {
+    mutating func devices() throws(LXCConfigError) -> String {
         var raw = ""
         for (key, _) in Self.indexedKeys(section.keys, prefix: "dev") {
             let device: Device
@@ -351,12 +380,13 @@ private struct Run<Host: HostLookup> {
             } catch {
                 throw LXCConfigError(error.description, key: key)
             }
-            let status: HostFileStatus
-            switch host.status(of: device.path) {
-            case .success(let s): status = s
-            case .failure(let f) where f.code == HostLookupFailure.noSuchFile.code:
+            let found = host.status(of: device.path)
+            if case .failure(let f) = found { staleErrno = f.code }
+            if staleErrno == HostLookupFailure.noSuchFile.code {
                 throw LXCConfigError("Device \(device.path) does not exist\n", key: key)
-            case .failure: throw LXCConfigError("Error accessing device \(device.path)\n", key: key)
+            }
+            guard case .success(let status) = found else {
+                throw LXCConfigError("Error accessing device \(device.path)\n", key: key)
             }
             guard status.isBlockDevice || status.isCharacterDevice else {
                 throw LXCConfigError("\(device.path) is not a device\n", key: key)
@@ -454,18 +484,19 @@ private struct Run<Host: HostLookup> {
         return raw
     }
 
-    /// A locally administered unicast MAC made from one `rand()` draw (Proxmox hashes the draw
-    /// with the time and its pid, so its MAC cannot be reproduced; the draw is consumed the same).
+    /// The MAC of a `netN` without `hwaddr`, from one `rand()` draw. Proxmox
+    /// (`PVE::Tools::random_ether_addr`) hashes its pid, the draw and the time of day, so its MAC
+    /// cannot be reproduced; ours is that hash with pid 0 and time 0 — SHA-1 of `"0" . rand() .
+    /// "00"` — with the local bit set, the multicast bit cleared and the datacenter's default
+    /// prefix `BC:24:11` (the Perl oracle does the same).
     static func mac(from draw: Double) -> String {
-        var bits = UInt64(draw * 281_474_976_710_656.0)
-        var bytes = [UInt8](repeating: 0, count: 6)
-        for i in (0..<6).reversed() {
-            bytes[i] = UInt8(bits & 0xff)
-            bits >>= 8
-        }
+        var sha = SHA1()
+        sha.update(Array("0\(PerlNumber.double(draw).text)00".utf8))
+        var bytes = Array(sha.finalize().prefix(6))
         bytes[0] = (bytes[0] & 0xfe) | 0x02
         let hex = Array("0123456789ABCDEF")
-        return bytes.map { String([hex[Int($0 >> 4)], hex[Int($0 & 0xf)]]) }.joined(separator: ":")
+        let text = bytes.map { String([hex[Int($0 >> 4)], hex[Int($0 & 0xf)]]) }.joined(separator: ":")
+        return "BC:24:11" + text.dropFirst(8)
     }
 
     /// The digits after `prefix` when `key` is `<prefix><digits>`.
