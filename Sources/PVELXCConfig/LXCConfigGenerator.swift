@@ -69,7 +69,8 @@ public enum LXCConfigGenerator {
     static func directory(_ vmid: String) -> String { "/var/lib/lxc/\(vmid)" }
 }
 
-private struct Run<Host: HostLookup> {
+/// One generation: the inputs, the warnings so far and Perl's `$!`.
+struct Run<Host: HostLookup> {
     let section: ConfigSection
     let vmid: String
     let facts: HostFacts
