@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "PVEGuestOS", package: rootIdentity),
                 .product(name: "PVEGuestSetup", package: rootIdentity),
                 .product(name: "PVERuntime", package: rootIdentity),
+                .product(name: "PVELXCConfig", package: rootIdentity),
             ]
         )
     ]
