@@ -165,20 +165,20 @@ struct Run<Host: HostLookup> {
 
         if v2?.contains("memory") == true {
             let memoryText = value("memory")
-            let memory = perlTrue(memoryText) ? PerlNumber(memoryText ?? "") : .int(512)
+            let memory = perlTrue(memoryText) ? PerlNumeric(memoryText ?? "") : .int(512)
             let max = memory.times(1024).times(1024).truncated
             let high =
                 memory.double >= 16 * 1024
                 ? memory.minus(128).times(1024).times(1024).truncated : memory.times(1024).times(1016).truncated
             raw += "lxc.cgroup2.memory.max = \(max.text)\n"
             raw += "lxc.cgroup2.memory.high = \(high.text)\n"
-            let swap = PerlNumber(value("swap") ?? "0")
+            let swap = PerlNumeric(value("swap") ?? "0")
             raw += "lxc.cgroup2.memory.swap.max = \(swap.times(1024).times(1024).truncated.text)\n"
         }
 
         if v2?.contains("cpu") == true {
             if let cpulimit = value("cpulimit"), perlTrue(cpulimit) {
-                raw += "lxc.cgroup2.cpu.max = \(PerlNumber(cpulimit).times(100000).truncated.text) 100000\n"
+                raw += "lxc.cgroup2.cpu.max = \(PerlNumeric(cpulimit).times(100000).truncated.text) 100000\n"
             }
             if let shares = value("cpuunits") {
                 raw += "lxc.cgroup2.cpu.weight = \(clampShares(shares))\n"
@@ -207,7 +207,7 @@ struct Run<Host: HostLookup> {
             var cpuset = try CPUSet(parsing: facts.cpus ?? "")
             let cores = value("cores")
             if !hadCpuset, perlTrue(cores) {
-                let limit = PerlNumber(cores ?? "").double
+                let limit = PerlNumeric(cores ?? "").double
                 while Double(cpuset.members.count) > limit {
                     let index = random.nextInt(below: cpuset.members.count)
                     cpuset.members.remove(at: index)
@@ -337,10 +337,10 @@ struct Run<Host: HostLookup> {
             i += 1
         }
         guard numbers.count >= 2 else { return (false, "0.0") }
-        let kMajor = PerlNumber(numbers[0]).double
-        let kMinor = PerlNumber(numbers[1]).double
+        let kMajor = PerlNumeric(numbers[0]).double
+        let kMinor = PerlNumeric(numbers[1]).double
         let ok = kMajor > Double(major) || (kMajor == Double(major) && kMinor >= Double(minor))
-        return (ok, "\(PerlNumber(numbers[0]).text).\(PerlNumber(numbers[1]).text)")
+        return (ok, "\(PerlNumeric(numbers[0]).text).\(PerlNumeric(numbers[1]).text)")
     }
 
     /// `make_apparmor_config`.
@@ -404,7 +404,7 @@ struct Run<Host: HostLookup> {
 
     /// `PVE::CGroup::clamp_cpu_shares`: v2 caps at 10000, v1 raises to 2.
     func clampShares(_ text: String) -> String {
-        let value = PerlNumber(text).double
+        let value = PerlNumeric(text).double
         if facts.cgroupMode == 2 {
             return value >= 10000 ? "10000" : text
         }
@@ -463,7 +463,7 @@ struct Run<Host: HostLookup> {
                 throw LXCConfigError("bridge '\(bridge)' does not exist\n", key: key)
             }
             let mtu = perlTrue(mtuText) ? mtuText ?? "" : String(bridgeMTU)
-            if PerlNumber(mtu).double > Double(bridgeMTU) {
+            if PerlNumeric(mtu).double > Double(bridgeMTU) {
                 throw LXCConfigError("\(key): MTU size '\(mtu)' is bigger than bridge MTU '\(bridgeMTU)'\n", key: key)
             }
             raw += "lxc.net.\(index).mtu = \(mtu)\n"
@@ -492,7 +492,7 @@ struct Run<Host: HostLookup> {
     /// prefix `BC:24:11` (the Perl oracle does the same).
     static func mac(from draw: Double) -> String {
         var sha = SHA1()
-        sha.update(Array("0\(PerlNumber.double(draw).text)00".utf8))
+        sha.update(Array("0\(PerlNumeric.double(draw).text)00".utf8))
         var bytes = Array(sha.finalize().prefix(6))
         bytes[0] = (bytes[0] & 0xfe) | 0x02
         let hex = Array("0123456789ABCDEF")
@@ -512,8 +512,8 @@ struct Run<Host: HostLookup> {
     static func indexedKeys(_ keys: [String], prefix: String) -> [(String, String)] {
         keys.compactMap { key in index(of: key, prefix: prefix).map { (key, $0) } }
             .sorted { a, b in
-                let x = PerlNumber(a.1).double
-                let y = PerlNumber(b.1).double
+                let x = PerlNumeric(a.1).double
+                let y = PerlNumeric(b.1).double
                 return x != y ? x < y : a.0 < b.0
             }
     }

@@ -215,12 +215,12 @@ let minimal = "arch: amd64\nostype: debian\nrootfs: local:100/vm-100-disk-0.raw\
         #expect(out.contains("lxc.cgroup2.memory.max = 21474836480\nlxc.cgroup2.memory.high = 21340618752\n"))
         #expect(out.contains("lxc.cgroup2.memory.swap.max = 1048576\n"))
         #expect(out.contains("lxc.cgroup2.cpu.max = 25000 100000\nlxc.cgroup2.cpu.weight = 10000\n"))
-        #expect(PerlNumber("1.5").times(1024).times(1024).truncated.text == "1572864")
-        #expect(PerlNumber("99999999999999999999").times(1024).truncated.text == "1.024e+23")
-        #expect(PerlNumber("abc").text == "0")
-        #expect(PerlNumber(" 12abc").text == "12")
-        #expect(PerlNumber("1e3").times(2).text == "2000")
-        #expect(PerlNumber.double(0.0416303447718782).text == "0.0416303447718782")
+        #expect(PerlNumeric("1.5").times(1024).times(1024).truncated.text == "1572864")
+        #expect(PerlNumeric("99999999999999999999").times(1024).truncated.text == "1.024e+23")
+        #expect(PerlNumeric("abc").text == "0")
+        #expect(PerlNumeric(" 12abc").text == "12")
+        #expect(PerlNumeric("1e3").times(2).text == "2000")
+        #expect(PerlNumeric.double(0.0416303447718782).text == "0.0416303447718782")
     }
 
     @Test func cpuSharesClampByCgroupMode() throws {

@@ -4,7 +4,7 @@ import Glibc
 /// else a double. Used for the arithmetic Proxmox does on config values (memory, swap,
 /// cpulimit), so that odd values (`1.5`, huge numbers, junk kept by the lenient reader) print
 /// as Perl prints them.
-enum PerlNumber: Sendable, Hashable {
+enum PerlNumeric: Sendable, Hashable {
     case int(Int64)
     case double(Double)
 
@@ -76,7 +76,7 @@ enum PerlNumber: Sendable, Hashable {
     }
 
     /// `self * factor`, staying integral while the product fits.
-    func times(_ factor: Int64) -> PerlNumber {
+    func times(_ factor: Int64) -> PerlNumeric {
         if case .int(let v) = self {
             let (p, overflow) = v.multipliedReportingOverflow(by: factor)
             if !overflow { return .int(p) }
@@ -85,7 +85,7 @@ enum PerlNumber: Sendable, Hashable {
     }
 
     /// `self - n`.
-    func minus(_ n: Int64) -> PerlNumber {
+    func minus(_ n: Int64) -> PerlNumeric {
         if case .int(let v) = self {
             let (d, overflow) = v.subtractingReportingOverflow(n)
             if !overflow { return .int(d) }
@@ -94,7 +94,7 @@ enum PerlNumber: Sendable, Hashable {
     }
 
     /// Perl's `int()`: truncation, an integer while it fits.
-    var truncated: PerlNumber {
+    var truncated: PerlNumeric {
         switch self {
         case .int: return self
         case .double(let d):
