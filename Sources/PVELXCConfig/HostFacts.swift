@@ -67,11 +67,11 @@ public struct HostFacts: Codable, Sendable, Hashable {
     /// 2 on a pure cgroup v2 host (no v1 controllers), else 1.
     var cgroupMode: Int { isHybrid ? 1 : 2 }
 
-    /// The v2 controllers as Proxmox sees them: a hybrid host without v2 controllers has no
-    /// `cgroup.controllers` to read (nil); a pure v2 host always has one.
+    /// The v2 controllers as Proxmox sees them (`PVE::CGroup::get_v2_controllers`): an empty
+    /// `cgroup.controllers` counts as none, and then there is no v2 hierarchy at all (nil).
     var effectiveV2Controllers: [String]? {
-        let v2 = cgroupV2Controllers ?? []
-        return v2.isEmpty && isHybrid ? nil : v2
+        guard let v2 = cgroupV2Controllers, !v2.isEmpty else { return nil }
+        return v2
     }
 
     /// Where the cpuset controller lives (`PVE::CGroup::cpuset_controller_path`): version 2

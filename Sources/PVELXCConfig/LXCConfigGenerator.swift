@@ -557,13 +557,22 @@ struct Run<Host: HostLookup> {
     }
 }
 
-/// A CPU set as Proxmox's `PVE::CpuSet` holds it: members in ascending order.
+/// A CPU set as Proxmox's `PVE::CpuSet` holds it: members in ascending order. Perl keys the set
+/// by the text of each number, so a CPU written with leading zeros (`03` in `03-05`, the first
+/// of a range) keeps them when printed; the others of a range are counted numerically.
 struct CPUSet {
-    var members: [Int]
+    struct Member: Hashable {
+        var value: Int
+        var text: String
+    }
+
+    var members: [Member]
 
     /// `parse_cpuset`: comma-separated numbers and ranges, white space around each allowed.
     init(parsing text: String) throws(LXCConfigError) {
-        var set: Set<Int> = []
+        var seen: Set<String> = []
+        var list: [Member] = []
+        func add(_ m: Member) { if seen.insert(m.text).inserted { list.append(m) } }
         for part in Run<TableHostLookup>.perlSplit(text, { $0 == 0x2C }) {
             let trimmed = part.utf8.drop { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
             var body = Array(trimmed)
@@ -574,10 +583,13 @@ struct CPUSet {
                 numbers.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
                 let from = Int(numbers[0]), let to = Int(numbers.last ?? "")
             else { throw LXCConfigError("invalid range: \(part)\n") }
-            if to < from { throw LXCConfigError("invalid range: \(part) (\(to) < \(from))\n") }
-            for cpu in from...to { set.insert(cpu) }
+            if to < from { throw LXCConfigError("invalid range: \(part) (\(numbers.last ?? "") < \(numbers[0]))\n") }
+            add(Member(value: from, text: numbers[0]))
+            if from < to { for cpu in (from + 1)...to { add(Member(value: cpu, text: String(cpu))) } }
         }
-        members = set.sorted()
+        members = list.enumerated().sorted { a, b in
+            a.element.value != b.element.value ? a.element.value < b.element.value : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// `short_string`: runs of consecutive CPUs as `a-b`, joined with commas.
@@ -586,8 +598,8 @@ struct CPUSet {
         var i = 0
         while i < members.count {
             var j = i
-            while j + 1 < members.count, members[j + 1] == members[j] + 1 { j += 1 }
-            parts.append(i == j ? "\(members[i])" : "\(members[i])-\(members[j])")
+            while j + 1 < members.count, members[j + 1].value == members[j].value + 1 { j += 1 }
+            parts.append(i == j ? members[i].text : "\(members[i].text)-\(members[j].text)")
             i = j + 1
         }
         return parts.joined(separator: ",")

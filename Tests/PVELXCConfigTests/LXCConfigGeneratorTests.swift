@@ -240,6 +240,9 @@ let minimal = "arch: amd64\nostype: debian\nrootfs: local:100/vm-100-disk-0.raw\
         let hybrid = configText(try generate(minimal + "console: 0\n", facts: facts))
         #expect(hybrid.contains("lxc.console.path = none\nlxc.tty.max"))
         facts.cgroupV1Controllers = []
+        // an empty list is an empty cgroup.controllers: Proxmox then sees no v2 hierarchy either
+        #expect(configText(try generate(minimal + "console: 0\n", facts: facts)).contains("lxc.console.path = none\nlxc.tty.max"))
+        facts.cgroupV2Controllers = ["pids"]
         let pure = configText(try generate(minimal + "console: 0\n", facts: facts))
         #expect(pure.contains("lxc.console.path = none\nlxc.cgroup2.devices.deny = c 5:1 rwm\n"))
     }
@@ -282,6 +285,9 @@ let minimal = "arch: amd64\nostype: debian\nrootfs: local:100/vm-100-disk-0.raw\
         #expect(try CPUSet(parsing: "0-3,8-11").shortString == "0-3,8-11")
         #expect(try CPUSet(parsing: " 5 , 1-2,3").shortString == "1-3,5")
         #expect(try CPUSet(parsing: "").members.isEmpty)
+        #expect(try CPUSet(parsing: "03-05,007").shortString == "03-5,007")
+        #expect(try CPUSet(parsing: "0,0,1").shortString == "0-1")
+        #expect(throws: LXCConfigError("invalid range: 05-01 (01 < 05)\n")) { try CPUSet(parsing: "05-01") }
         #expect(throws: LXCConfigError.self) { try CPUSet(parsing: "1,,2") }
     }
 
