@@ -9,7 +9,7 @@ import Testing
 @Suite("documentation snippets are tested")
 struct DocArticleSnippetSyncTests {
     static let root = String(Fixtures.root.dropLast("/Fixtures".count))
-    static let modules = ["PVEConfig", "PVESystem", "PVEGuestOS", "PVERuntime", "PVEGuestSetup", "PVEStorage"]
+    static let modules = ["PVEConfig", "PVESystem", "PVEGuestOS", "PVERuntime", "PVEGuestSetup", "PVEStorage", "PVELXCConfig"]
 
     /// The ```swift blocks of a Markdown text, each as its lines without surrounding whitespace.
     static func snippets(in markdown: String) -> [[String]] {
