@@ -2,13 +2,15 @@
 import PackageDescription
 
 // Dependency graph (no cycles, no package dependencies):
-//   PVEConfig      -> stdlib only (property strings, container configs)
+//   PVECore        -> stdlib only (shared helpers: byte classes, Perl numbers, byte search,
+//                     the IP address type; `package` symbols, no product)
+//   PVEConfig      -> PVECore (property strings, container configs)
 //   PVESystem      -> Glibc (syscalls, rooted guest file access)
-//   PVEGuestOS     -> PVESystem (OS detection, read-only)
+//   PVEGuestOS     -> PVECore, PVESystem (OS detection, read-only)
 //   PVERuntime     -> PVESystem (process spawning, lxc-* adapter)
-//   PVEStorage     -> PVEConfig, PVESystem, PVERuntime (storage.cfg, volume paths, allocation, mounts)
+//   PVEStorage     -> PVECore, PVEConfig, PVESystem, PVERuntime (storage.cfg, volume paths, allocation, mounts)
 //   PVEGuestSetup  -> PVEConfig, PVEGuestOS, PVESystem, PVERuntime (the only writer into a guest)
-//   PVELXCConfig   -> PVEConfig, PVESystem, PVERuntime (the LXC config Proxmox generates; host facts)
+//   PVELXCConfig   -> PVECore, PVEConfig, PVESystem, PVERuntime (the LXC config Proxmox generates; host facts)
 //   pve-guestsetup -> all of the above (the CLI)
 let package = Package(
     name: "pve-guestsetup",
@@ -23,28 +25,30 @@ let package = Package(
         .executable(name: "pve-guestsetup", targets: ["pve-guestsetup"]),
     ],
     targets: [
-        .target(name: "PVEConfig"),
+        .target(name: "PVECore"),
+        .target(name: "PVEConfig", dependencies: ["PVECore"]),
         .target(name: "PVESystem"),
-        .target(name: "PVEGuestOS", dependencies: ["PVESystem"]),
+        .target(name: "PVEGuestOS", dependencies: ["PVECore", "PVESystem"]),
         .target(name: "PVERuntime", dependencies: ["PVESystem"]),
-        .target(name: "PVEStorage", dependencies: ["PVEConfig", "PVESystem", "PVERuntime"]),
-        .target(name: "PVEGuestSetup", dependencies: ["PVEConfig", "PVEGuestOS", "PVESystem", "PVERuntime"]),
-        .target(name: "PVELXCConfig", dependencies: ["PVEConfig", "PVESystem", "PVERuntime"]),
+        .target(name: "PVEStorage", dependencies: ["PVECore", "PVEConfig", "PVESystem", "PVERuntime"]),
+        .target(name: "PVEGuestSetup", dependencies: ["PVECore", "PVEConfig", "PVEGuestOS", "PVESystem", "PVERuntime"]),
+        .target(name: "PVELXCConfig", dependencies: ["PVECore", "PVEConfig", "PVESystem", "PVERuntime"]),
         .executableTarget(
             name: "pve-guestsetup",
-            dependencies: ["PVEConfig", "PVEGuestOS", "PVEGuestSetup", "PVELXCConfig", "PVERuntime", "PVEStorage", "PVESystem"]
+            dependencies: ["PVECore", "PVEConfig", "PVEGuestOS", "PVEGuestSetup", "PVELXCConfig", "PVERuntime", "PVEStorage", "PVESystem"]
         ),
         .target(
             name: "PVETestSupport",
             dependencies: ["PVEConfig", "PVESystem", "PVERuntime"],
             path: "Tests/PVETestSupport"
         ),
-        .testTarget(name: "PVEConfigTests", dependencies: ["PVEConfig", "PVETestSupport"]),
+        .testTarget(name: "PVECoreTests", dependencies: ["PVECore"]),
+        .testTarget(name: "PVEConfigTests", dependencies: ["PVECore", "PVEConfig", "PVETestSupport"]),
         .testTarget(name: "PVESystemTests", dependencies: ["PVESystem", "PVETestSupport"]),
-        .testTarget(name: "PVEGuestOSTests", dependencies: ["PVEGuestOS", "PVESystem", "PVETestSupport"]),
+        .testTarget(name: "PVEGuestOSTests", dependencies: ["PVECore", "PVEGuestOS", "PVESystem", "PVETestSupport"]),
         .testTarget(
             name: "PVEGuestSetupTests",
-            dependencies: ["PVEGuestSetup", "PVEConfig", "PVEGuestOS", "PVESystem", "PVETestSupport"]
+            dependencies: ["PVEGuestSetup", "PVECore", "PVEConfig", "PVECore", "PVEGuestOS", "PVESystem", "PVETestSupport"]
         ),
         .testTarget(
             name: "PVEStorageTests", dependencies: ["PVEStorage", "PVEConfig", "PVERuntime", "PVESystem", "PVETestSupport"]

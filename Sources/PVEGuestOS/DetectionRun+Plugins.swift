@@ -1,3 +1,4 @@
+import PVECore
 import PVESystem
 
 /// Known Ubuntu releases (`PVE::LXC::Setup::Ubuntu` `$known_versions`).
@@ -238,58 +239,5 @@ extension DetectionRun {
         if number.utf8.count != other.utf8.count { return number.utf8.count < other.utf8.count ? -1 : 1 }
         if number == other { return 0 }
         return number.utf8.lexicographicallyPrecedes(other.utf8) ? -1 : 1
-    }
-}
-
-/// Perl's string → number conversion (for `$version < 22` style checks): leading whitespace, an
-/// optional sign, a decimal number with optional fraction and exponent, or `Inf`/`NaN`; anything
-/// that is not a number prefix is 0.
-enum PerlNumber {
-    static func value(of text: String) -> Double {
-        let bytes = Array(text.utf8)
-        var i = 0
-        while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
-        var sign = 1.0
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
-            if bytes[i] == UInt8(ascii: "-") { sign = -1 }
-            i += 1
-        }
-        let rest = ASCII.lowercased(String(decoding: bytes[i...], as: UTF8.self))
-        if rest.hasPrefix("inf") { return sign * .infinity }
-        if rest.hasPrefix("nan") { return .nan }
-        let start = i
-        while i < bytes.count, ASCII.isDigit(bytes[i]) { i += 1 }
-        var hasDigits = i > start
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            var j = i + 1
-            while j < bytes.count, ASCII.isDigit(bytes[j]) { j += 1 }
-            if j > i + 1 { hasDigits = true }
-            if hasDigits { i = j }
-        }
-        guard hasDigits else { return 0 }
-        if i < bytes.count, bytes[i] | 0x20 == UInt8(ascii: "e") {
-            var j = i + 1
-            if j < bytes.count, bytes[j] == UInt8(ascii: "-") || bytes[j] == UInt8(ascii: "+") { j += 1 }
-            let expStart = j
-            while j < bytes.count, ASCII.isDigit(bytes[j]) { j += 1 }
-            if j > expStart { i = j }
-        }
-        var number = String(decoding: bytes[start..<i], as: UTF8.self)
-        if number.hasPrefix(".") { number = "0" + number }
-        number = number.replacingDotBeforeExponent()
-        return sign * (Double(number) ?? 0)
-    }
-}
-
-extension String {
-    /// `1.` → `1`, `1.e5` → `1e5` (forms Perl accepts and Swift's `Double(_:)` might not).
-    fileprivate func replacingDotBeforeExponent() -> String {
-        var bytes = Array(utf8)
-        if let dot = bytes.firstIndex(of: UInt8(ascii: ".")),
-            dot + 1 == bytes.count || !ASCII.isDigit(bytes[dot + 1])
-        {
-            bytes.remove(at: dot)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import PVECore
 public import PVESystem
 
 extension OSDetector {

@@ -1,3 +1,4 @@
+import PVECore
 public import PVESystem
 
 /// Decides which setup plugin Proxmox would use for a guest, with its version checks.
@@ -209,11 +210,11 @@ struct DetectionRun<FS: GuestFileSystem> {
     }
 
     static func equalsIgnoringCase(_ line: ArraySlice<UInt8>, _ text: String) -> Bool {
-        line.count == text.utf8.count && zip(line, text.utf8).allSatisfy { ASCII.lower($0) == ASCII.lower($1) }
+        line.count == text.utf8.count && zip(line, text.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
     }
 
     static func hasPrefixIgnoringCase(_ line: ArraySlice<UInt8>, _ text: String) -> Bool {
-        line.count >= text.utf8.count && zip(line, text.utf8).allSatisfy { ASCII.lower($0) == ASCII.lower($1) }
+        line.count >= text.utf8.count && zip(line, text.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
     }
 }
 

@@ -1,3 +1,4 @@
+import PVECore
 /// The variables of an os-release file (`/etc/os-release`, `/usr/lib/os-release`).
 ///
 /// Two readings exist:
@@ -215,15 +216,4 @@ public struct OSRelease: Sendable, Hashable {
         }
         return String(decoding: out, as: UTF8.self)
     }
-}
-
-/// Byte classes (ASCII only, as Perl applies them to byte strings).
-enum ASCII {
-    /// Perl's `\s` on byte strings: space, \t, \n, \v, \f, \r.
-    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-    static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-    static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-    static func isAlphanumeric(_ b: UInt8) -> Bool { isDigit(b) || isLetter(b) }
-    static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
-    static func lowercased(_ s: String) -> String { String(decoding: s.utf8.map(lower), as: UTF8.self) }
 }

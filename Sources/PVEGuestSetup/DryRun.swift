@@ -1,3 +1,4 @@
+import PVECore
 import PVESystem
 
 /// Renders overlay changes as a unified diff (what `apply --dry-run` prints).

@@ -1,53 +1,69 @@
-/// The values of a container config that guest setup reads.
+public import PVEConfig
+
+/// The view of a ``PVEConfig/ContainerConfig`` that guest setup reads: the main section's
+/// hostname, DNS, time zone, OS type, `unprivileged`, `features`, `tty`, raw `lxc.*` entries, and
+/// every `netN` parsed once into a ``PVEConfig/NetworkInterface`` (or the error Proxmox raises
+/// for it).
 ///
-/// Proxmox: the `$conf` hash handed to `PVE::LXC::Setup->new` (parsed by
-/// `PVE::LXC::Config::parse_pct_config`). Build it from the config reader, or with
-/// `GuestSetupConfig(parsing:)` from `<vmid>.conf` text.
-public struct GuestSetupConfig: Sendable, Equatable {
+/// Proxmox: the `$conf` hash handed to `PVE::LXC::Setup->new` (from
+/// `PVE::LXC::Config::parse_pct_config`, whose lenient reader keeps values that fail their
+/// format), with `parse_lxc_network` run on each `netN` by the setup steps.
+public struct GuestSetupConfig: Sendable, Hashable {
+    /// `hostname`.
     public var hostname: String?
+    /// `nameserver` (blank-separated addresses).
     public var nameserver: String?
+    /// `searchdomain`.
     public var searchdomain: String?
-    /// `netN` keys by index, as raw property strings.
-    public var networks: [Int: NetworkSettings]
+    /// The `netN` entries in index order.
+    public var networks: [GuestNetwork]
     /// `tty` (Proxmox default 2).
     public var tty: Int?
+    /// `unprivileged`.
     public var unprivileged: Bool
+    /// `timezone` (a zone name or `host`).
     public var timezone: String?
+    /// `ostype`.
     public var ostype: String?
     /// The raw `features` property string.
     public var features: String?
     /// Raw `lxc.*` entries in file order.
-    public var lxc: [(key: String, value: String)]
+    public var lxc: [LXCEntry]
     /// Proxmox's `testmode` (set only by its test runner): fixed DNS defaults.
     public var testmode: Bool
 
-    public init(
-        hostname: String? = nil, nameserver: String? = nil, searchdomain: String? = nil,
-        networks: [Int: NetworkSettings] = [:], tty: Int? = nil, unprivileged: Bool = false,
-        timezone: String? = nil, ostype: String? = nil, features: String? = nil,
-        lxc: [(key: String, value: String)] = [], testmode: Bool = false
-    ) {
-        self.hostname = hostname
-        self.nameserver = nameserver
-        self.searchdomain = searchdomain
-        self.networks = networks
-        self.tty = tty
-        self.unprivileged = unprivileged
-        self.timezone = timezone
-        self.ostype = ostype
-        self.features = features
-        self.lxc = lxc
-        self.testmode = testmode
+    /// The setup view of `config`'s main section.
+    public init(_ config: ContainerConfig) {
+        let s = config.main
+        hostname = s["hostname"]
+        nameserver = s["nameserver"]
+        searchdomain = s["searchdomain"]
+        tty = s["tty"].flatMap { Int($0) }
+        unprivileged = Self.truthy(s["unprivileged"])
+        timezone = s["timezone"]
+        ostype = s["ostype"]
+        features = s["features"]
+        testmode = Self.truthy(s["testmode"])
+        lxc = s.lxc
+        var networks: [GuestNetwork] = []
+        for key in s.keys where key.hasPrefix("net") {
+            let digits = key.dropFirst(3)
+            guard let n = Int(digits), String(n) == digits, let value = s[key] else { continue }
+            networks.append(GuestNetwork(index: n, value: value))
+        }
+        self.networks = networks.sorted { $0.index < $1.index }
     }
 
-    public static func == (a: Self, b: Self) -> Bool {
-        a.hostname == b.hostname && a.nameserver == b.nameserver && a.searchdomain == b.searchdomain
-            && a.networks == b.networks && a.tty == b.tty && a.unprivileged == b.unprivileged
-            && a.timezone == b.timezone && a.ostype == b.ostype && a.features == b.features
-            && a.lxc.map { $0.key } == b.lxc.map { $0.key } && a.lxc.map { $0.value } == b.lxc.map { $0.value }
-            && a.testmode == b.testmode
+    /// An empty config (every value absent).
+    public init() {
+        self.init(ContainerConfig())
     }
 
+    /// Proxmox booleans (`1`, `on`, `yes`, `true` after `check_type`).
+    static func truthy(_ value: String?) -> Bool {
+        guard let v = value?.lowercased() else { return false }
+        return v == "1" || v == "on" || v == "yes" || v == "true"
+    }
 
     /// The tty count (`PVE::LXC::Config::get_tty_count`): `tty` or 2.
     public var ttyCount: Int { tty ?? 2 }
@@ -57,106 +73,52 @@ public struct GuestSetupConfig: Sendable, Equatable {
         guard let features else { return false }
         for part in features.split(separator: ",") {
             let kv = part.split(separator: "=", maxSplits: 1)
-            if kv.count == 2, kv[0] == "nesting" { return kv[1] == "1" || kv[1] == "on" || kv[1] == "yes" || kv[1] == "true" }
+            if kv.count == 2, kv[0] == "nesting" { return Self.truthy(String(kv[1])) }
         }
         return false
     }
 
-    /// Networks sorted by index (Proxmox iterates in hash order; sorted order is the deterministic choice).
-    public var sortedNetworks: [(index: Int, settings: NetworkSettings)] {
-        networks.keys.sorted().compactMap { k in networks[k].map { (k, $0) } }
+    /// The parsed interfaces in index order, as a network writer walks them.
+    /// - throws: the format error of the first `netN` that fails Proxmox's network format
+    ///   (Proxmox walks them in hash order; index order is the deterministic choice).
+    public func interfaces() throws(SetupError) -> [NetworkInterface] {
+        var result: [NetworkInterface] = []
+        result.reserveCapacity(networks.count)
+        for network in networks { result.append(try network.interface.get()) }
+        return result
+    }
+
+    /// `net0` parsed, or `nil` without `net0`.
+    /// - throws: its format error.
+    public func primaryInterface() throws(SetupError) -> NetworkInterface? {
+        guard let first = networks.first, first.index == 0 else { return nil }
+        return try first.interface.get()
     }
 }
 
-/// One `netN` entry, as `PVE::LXC::Config::parse_lxc_network` returns it.
-public struct NetworkSettings: Sendable, Hashable {
-    /// All `key=value` fields.
-    public var fields: [String: String]
-    /// Proxmox's `parse_lxc_network` error for an invalid value (e.g. `format error\nip: ...`);
-    /// setup steps that parse the interface fail with it.
-    public var formatError: String?
+/// One `netN` entry: its index and the parsed interface, or the error `parse_lxc_network`
+/// raises for it.
+public struct GuestNetwork: Sendable, Hashable {
+    /// `N` of `netN`.
+    public var index: Int
+    /// The interface, or Proxmox's `format error` text (e.g. a missing `name`).
+    public var interface: Result<NetworkInterface, SetupError>
 
-    public init(fields: [String: String], formatError: String? = nil) {
-        self.fields = fields
-        self.formatError = formatError
+    /// Wraps an already parsed interface.
+    public init(index: Int, interface: NetworkInterface) {
+        self.index = index
+        self.interface = .success(interface)
     }
 
-    public var name: String? { fields["name"] }
-    public var ip: String? { fields["ip"] }
-    public var gw: String? { fields["gw"] }
-    public var ip6: String? { fields["ip6"] }
-    public var gw6: String? { fields["gw6"] }
-}
-
-/// A minimal reader for `<vmid>.conf` text: the main section only (up to the first `[...]` line),
-/// `key: value` lines and raw `lxc.*` entries. Stand-in until the full config reader is wired in.
-///
-/// Proxmox: `PVE::LXC::Config::parse_pct_config` (subset, without schema validation).
-extension GuestSetupConfig {
-    public init(parsing text: String) throws(SetupError) {
-        self.init()
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.hasPrefix("[") { break }
-            if line.hasPrefix("#") || line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            if line.hasPrefix("lxc.") {
-                let sep = line.firstIndex(where: { $0 == ":" || $0 == "=" || $0 == " " || $0 == "\t" })
-                guard let sep else { continue }
-                let key = line[..<sep].trimmingBlanks()
-                var rest = line[sep...].drop { $0 == " " || $0 == "\t" }
-                if rest.first == ":" || rest.first == "=" { rest = rest.dropFirst() }
-                lxc.append((String(key), String(rest.trimmingBlanks())))
-                continue
-            }
-            // `^([a-z][a-z_]*\d*):\s*(.+?)\s*$`; other lines are skipped (Proxmox warns).
-            guard let colon = line.firstIndex(of: ":"), line[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
-                !line[..<colon].isEmpty
-            else { continue }
-            let rest = line[line.index(after: colon)...]
-            guard !rest.isEmpty else { continue }
-            var value = rest.trimmingBlanks()
-            if value.isEmpty { value = rest.suffix(1) }
-            set(String(line[..<colon]), String(value))
+    /// Parses `value` as `parse_lxc_network` does.
+    public init(index: Int, value: String) {
+        self.index = index
+        do {
+            interface = .success(try NetworkInterface(parsing: value, macGenerator: { "00:00:00:00:00:00" }))
+        } catch {
+            var text = error.description
+            while text.hasSuffix("\n") { text.removeLast() }
+            interface = .failure(SetupError(text))
         }
-    }
-
-    mutating func set(_ key: String, _ value: String) {
-        switch key {
-        case "hostname": hostname = value
-        case "nameserver": nameserver = value
-        case "searchdomain": searchdomain = value
-        case "tty": tty = Int(value)
-        case "unprivileged": unprivileged = value == "1"
-        case "timezone": timezone = value
-        case "ostype": ostype = value
-        case "features": features = value
-        case "testmode": testmode = value == "1"
-        default:
-            if key.hasPrefix("net"), let n = Int(key.dropFirst(3)) {
-                networks[n] = NetworkSettings(parsing: value)
-            }
-        }
-    }
-}
-
-extension NetworkSettings {
-    /// Splits a `netN` property string into its fields (`name=eth0,ip=dhcp`).
-    public init(parsing string: String) {
-        var fields: [String: String] = [:]
-        for part in string.split(separator: ",") {
-            if let eq = part.firstIndex(of: "=") {
-                fields[String(part[..<eq])] = String(part[part.index(after: eq)...])
-            }
-        }
-        self.init(fields: fields)
-    }
-}
-
-extension Substring {
-    func trimmingBlanks() -> Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return s
     }
 }

@@ -1,3 +1,4 @@
+public import PVEConfig
 public import PVEGuestOS
 public import PVESystem
 
@@ -90,29 +91,39 @@ public enum GuestSetup {
         }
     }
 
-    /// Runs `hook` transactionally on `fs`: all changes are made on an overlay and written to
-    /// `fs` only if every step succeeded (`dryRun` never writes).
-    /// - returns: the context (messages, records) and the overlay's changes.
+    /// Runs `request.hook` transactionally on `fs`: all changes are made on an overlay and
+    /// written to `fs` only if every step succeeded (`request.dryRun` never writes).
+    ///
+    /// - parameters:
+    ///   - config: the container config (its main section is read, see ``GuestSetupConfig``).
+    ///   - os: the guest's OS as `OSDetector.detect` reports it.
+    /// - returns: the messages Proxmox would print, what each step did, and the file changes.
+    /// - throws: ``SetupError`` with Proxmox's message and the failing step; nothing is written.
     public static func apply(
-        _ hook: SetupHook, os: DetectedOS, on fs: any GuestFileSystem, config: GuestSetupConfig,
-        host: HostEnvironment, now: Int64, seed: UInt64, processOwner: FileOwner = .root,
-        rootPassword: String? = nil, sshKeys: String? = nil, sshKeyGenerator: (any SSHHostKeyGenerator)? = nil,
-        dryRun: Bool = false
-    ) throws(SetupError) -> (context: SetupContext, changes: [OverlayFileSystem.Change]) {
+        _ request: GuestSetupRequest, config: ContainerConfig, os: DetectedOS, to fs: any GuestFileSystem
+    ) throws(SetupError) -> GuestSetupResult {
+        try apply(request, config: GuestSetupConfig(config), os: os, to: fs)
+    }
+
+    /// ``apply(_:config:os:to:)`` with the setup view of the config already built.
+    public static func apply(
+        _ request: GuestSetupRequest, config: GuestSetupConfig, os: DetectedOS, to fs: any GuestFileSystem
+    ) throws(SetupError) -> GuestSetupResult {
         let overlay = OverlayFileSystem(base: fs)
         var ctx = try SetupContext(
-            fs: overlay, config: config, host: host, now: now, seed: seed, processOwner: processOwner,
-            sshKeyGenerator: sshKeyGenerator)
+            fs: overlay, config: config, host: request.host, now: request.now, seed: request.randomSeed,
+            processOwner: request.processOwner, sshKeyGenerator: request.sshKeyGenerator)
+        ctx.connectionUUIDs = request.seed == nil ? .random : .zero
         let family = try GuestFamilies.family(for: os, config: config)
-        try run(hook, family: family, context: &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
+        try run(request.hook, family: family, context: &ctx, rootPassword: request.rootPassword, sshKeys: request.sshKeys)
         let changes = overlay.changes()
-        if !dryRun {
+        if !request.dryRun {
             do {
                 try overlay.commit()
             } catch {
                 throw SetupError(error)
             }
         }
-        return (ctx, changes)
+        return GuestSetupResult(messages: ctx.messages, records: ctx.records, changes: changes)
     }
 }

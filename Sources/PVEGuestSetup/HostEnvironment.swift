@@ -1,3 +1,4 @@
+import PVECore
 /// What guest setup reads from the host: its resolv.conf values and its time zone.
 ///
 /// Proxmox: `PVE::LXC::Setup->new` stores `host_resolv_conf` (`PVE::INotify::read_etc_resolv_conf`),
@@ -52,7 +53,7 @@ public struct HostEnvironment: Sendable, Hashable {
     private static func leadingIP(_ word: String) -> String? {
         var candidate = Substring(word)
         while !candidate.isEmpty {
-            if IPAddress.isIP(candidate) { return String(candidate) }
+            if IPAddress(candidate) != nil { return String(candidate) }
             candidate = candidate.dropLast()
         }
         return nil

@@ -1,3 +1,4 @@
+import PVECore
 /// Proxmox's `# --- BEGIN PVE ---` / `# --- END PVE ---` managed sections, as pure functions on bytes.
 ///
 /// Proxmox: `PVE::LXC::Setup::Base::ct_modify_file` and `remove_pve_sections`.

@@ -67,3 +67,13 @@ public struct SSHKeygen: SSHHostKeyGenerator {
         }
     }
 }
+
+extension Substring {
+    /// The text without leading and trailing blanks (space, tab).
+    fileprivate func trimmingBlanks() -> Substring {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s
+    }
+}

@@ -1,4 +1,5 @@
 public import PVEConfig
+import PVECore
 public import PVESystem
 
 /// A message Proxmox would print during setup (`print` → info, `warn`/`log_warn` → warning).
@@ -71,6 +72,8 @@ public struct SetupContext: Sendable {
     public var records: [ChangeRecord] = []
     /// The step currently running (Proxmox method name).
     public var currentStep: String = ""
+    /// Where new connection files' UUIDs come from (random unless a reproducible run asked for zeros).
+    package var connectionUUIDs: ConnectionUUID.Source = .random
 
     /// Builds a context; parses `lxc.idmap` like `PVE::LXC::parse_id_maps`.
     /// - throws: `failed to parse idmap: <value>` for a malformed entry.
@@ -94,7 +97,8 @@ public struct SetupContext: Sendable {
         var found = false
         var uid: UInt32 = 0
         var gid: UInt32 = 0
-        for (key, value) in config.lxc where key == "lxc.idmap" {
+        for entry in config.lxc where entry.key == "lxc.idmap" {
+            let value = entry.value
             let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" })
             let trailingOK = !(value.first == " " || value.first == "\t")
             guard trailingOK, words.count == 4, words[0] == "u" || words[0] == "g",

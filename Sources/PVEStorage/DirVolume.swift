@@ -1,4 +1,5 @@
 import PVEConfig
+import PVECore
 
 /// A volume name of a file-based (`dir`) storage, the part after `STORAGE:` (Proxmox:
 /// `PVE::Storage::Plugin::parse_volname` and `parse_name_dir`).

@@ -1,4 +1,5 @@
 import PVEConfig
+import PVECore
 
 extension StorageConfig {
     /// Reads `storage.cfg` as Proxmox does (Proxmox: `PVE::SectionConfig::parse_config` with the

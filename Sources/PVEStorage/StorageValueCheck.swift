@@ -1,4 +1,5 @@
 import PVEConfig
+import PVECore
 
 /// The checks Proxmox applies to each `storage.cfg` value (Proxmox: `PVE::SectionConfig::check_value`
 /// with `PVE::JSONSchema::check_prop` and the storage formats registered by `PVE::Storage::Plugin`).

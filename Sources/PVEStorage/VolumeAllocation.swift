@@ -1,3 +1,4 @@
+import PVECore
 public import PVEConfig
 
 /// The plan for one new container volume on a `dir` storage, computed without touching anything

@@ -1,3 +1,4 @@
+import PVECore
 import Testing
 
 @testable import PVEConfig

@@ -1,3 +1,4 @@
+import PVECore
 import PVETestSupport
 import Testing
 
@@ -38,8 +39,8 @@ struct ConfigFileGenerator {
         for _ in 0..<Int(rng.next() % 40) {
             out.append(contentsOf: line().utf8)
             if chance(3) { out.append(0xFF) }
-            if crlf || chance(5) { out.append(ConfigASCII.carriageReturn) }
-            out.append(ConfigASCII.newline)
+            if crlf || chance(5) { out.append(ASCII.carriageReturn) }
+            out.append(ASCII.newline)
         }
         if chance(20), !out.isEmpty { out.removeLast() }
         return out
@@ -125,7 +126,7 @@ struct ConfigDocumentTests {
     }
 
     private func lines(_ b: [UInt8]) -> [[UInt8]] {
-        b.split(separator: ConfigASCII.newline, omittingEmptySubsequences: false).map { Array($0) }
+        b.split(separator: ASCII.newline, omittingEmptySubsequences: false).map { Array($0) }
     }
 
     @Test func editsKeepCommentsAndSpacing() throws {

@@ -1,3 +1,4 @@
+import PVECore
 import PVETestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import PVECore
 import PVESystem
 import PVETestSupport
 import Testing

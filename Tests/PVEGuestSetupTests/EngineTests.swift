@@ -14,7 +14,7 @@ import Testing
             "/etc/crontab": "17 *\t* * *\troot    cd / && run-parts --report /etc/cron.hourly\n",
             "/root/.keep": "",
         ])
-        let config = try GuestSetupConfig(parsing: "hostname: test1\n")
+        let config = try GuestSetupConfig(configText: "hostname: test1\n")
         let result = try GuestSetup.apply(
             .postCreate, os: DetectedOS(type: .debian, version: "11"), on: fs, config: config, host: Self.host,
             now: 1_700_000_000, seed: 0, rootPassword: "$5$SALT$PASS", sshKeys: "ssh-rsa ABCDEFG ABC@DEF")

@@ -15,7 +15,7 @@ import Testing
     ) -> SetupError? {
         let before = Dictionary(uniqueKeysWithValues: fs.allPaths.map { ($0, fs.node($0)) })
         do {
-            let config = try GuestSetupConfig(parsing: config)
+            let config = try GuestSetupConfig(configText: config)
             _ = try GuestSetup.apply(hook, os: os, on: fs, config: config, host: Self.host, now: 1_700_000_000, seed: 0, sshKeys: keys)
             return nil
         } catch {
@@ -148,7 +148,7 @@ import Testing
 
     @Test func timezoneHostWithoutLocaltime() throws {
         let fs = Self.debianTree()
-        var config = try GuestSetupConfig(parsing: "timezone: host\n")
+        var config = try GuestSetupConfig(configText: "timezone: host\n")
         config.hostname = "a"
         var host = Self.host
         host.localtime = nil
@@ -180,7 +180,7 @@ import Testing
         }
         let fs = Self.debianTree()
         fs.addFile("/etc/ssh/sshd_config", "")
-        let config = try GuestSetupConfig(parsing: "hostname: a\n")
+        let config = try GuestSetupConfig(configText: "hostname: a\n")
         do {
             _ = try GuestSetup.apply(
                 .postCreate, os: DetectedOS(type: .debian, version: "12"), on: fs, config: config, host: Self.host, now: 0, seed: 0,

@@ -1,3 +1,4 @@
+import PVECore
 import PVEGuestOS
 import PVESystem
 import PVETestSupport
@@ -121,7 +122,7 @@ import Testing
     static func apply(
         _ hook: SetupHook, _ fs: InMemoryFileSystem, _ os: DetectedOS, config: String = configText, dryRun: Bool = false
     ) throws(SetupError) -> [OverlayFileSystem.Change] {
-        let parsed = try GuestSetupConfig(parsing: config)
+        let parsed = try GuestSetupConfig(configText: config)
         return try GuestSetup.apply(
             hook, os: os, on: fs, config: parsed, host: host, now: 1_700_000_000, seed: 0,
             rootPassword: "$5$SALT$PASS", sshKeys: "ssh-rsa ABCDEFG ABC@DEF", dryRun: dryRun
@@ -397,6 +398,6 @@ import Testing
 
     @Test(arguments: [("7.9", 7.9), ("10", 10), (" 8x", 8), ("rawhide", 0), ("", 0), ("24.03", 24.03), ("-1", -1)])
     func perlNumbers(_ text: String, _ value: Double) {
-        #expect(PerlNumber.value(text) == value)
+        #expect(PerlNumber.value(of: text) == value)
     }
 }

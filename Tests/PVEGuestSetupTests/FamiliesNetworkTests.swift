@@ -1,3 +1,4 @@
+import PVEConfig
 import PVEGuestOS
 import PVETestSupport
 import Testing
@@ -9,7 +10,7 @@ import Testing
 @Suite struct FamiliesNetworkTests {
     static let zero = "00000000-0000-0000-0000-000000000000"
 
-    static func net(_ s: String) -> NetworkSettings { NetworkSettings(parsing: s) }
+    static func net(_ s: String) -> NetworkInterface { try! NetworkInterface(parsing: s) }
 
     // MARK: RedHat network-scripts
 
@@ -70,7 +71,7 @@ import Testing
 
     @Test func networkScriptsRejectsAShortPrefix() {
         #expect(throws: SetupError("unable to parse ipv4 address/mask")) {
-            try RedHatNetworkScripts.render(Self.net("name=eth0,ip=10.0.0.1/7"), name: "eth0", uuid: "U", search: nil, nameservers: [])
+            try RedHatNetworkScripts.render(NetworkInterface(name: "eth0", ip: "10.0.0.1/7"), name: "eth0", uuid: "U", search: nil, nameservers: [])
         }
     }
 
@@ -161,12 +162,11 @@ import Testing
     // MARK: Gentoo
 
     @Test func gentooFollowsTheNetIndexAndKeepsProxmoxQuirks() {
-        let networks: [(index: Int, settings: NetworkSettings)] = [
-            (0, Self.net("name=eth0,ip=198.51.100.7/24,gw=192.0.2.1,ip6=2001:db8::7/64,gw6=2001:db8::1")),
-            (2, Self.net("name=eth2,ip=dhcp,ip6=dhcp")),
-            (3, Self.net("name=eth3,ip=manual,ip6=auto")),
-            (10, Self.net("name=eth10,ip=10.10.10.10/24,gw=10.10.10.1")),
-            (11, Self.net("ip=dhcp")),
+        let networks: [NetworkInterface] = [
+            Self.net("name=eth0,ip=198.51.100.7/24,gw=192.0.2.1,ip6=2001:db8::7/64,gw6=2001:db8::1"),
+            Self.net("name=eth2,ip=dhcp,ip6=dhcp"),
+            Self.net("name=eth3,ip=manual,ip6=auto"),
+            Self.net("name=eth10,ip=10.10.10.10/24,gw=10.10.10.1"),
         ]
         let out = GentooNetifrc.render(networks)
         #expect(
@@ -188,7 +188,7 @@ import Testing
     }
 
     @Test func gentooGatewayOnlyInterfaceIsUp() {
-        let out = GentooNetifrc.render([(1, Self.net("name=eth1,ip6=manual,gw6=fd00::1"))])
+        let out = GentooNetifrc.render([Self.net("name=eth1,ip6=manual,gw6=fd00::1")])
         #expect(out.data == "modules=\"$modules ifconfig\"\nroutes_eth1=\"-6 default gw fd00::1\"\n")
         #expect(out.upInterfaces == ["eth1"])
         #expect(GentooNetifrc.render([]).data == "modules=\"$modules ifconfig\"\n")
@@ -213,12 +213,20 @@ import Testing
 }
 
 @Suite struct ConnectionUUIDTests {
-    @Test func zeroByDefault() {
-        #expect(ConnectionUUID.make() == "00000000-0000-0000-0000-000000000000")
+    @Test func zeroWhenReproducible() {
+        #expect(ConnectionUUID.make(.zero) == "00000000-0000-0000-0000-000000000000")
+    }
+
+    /// The library default is random: a context built without asking gets random UUIDs.
+    @Test func randomByDefault() throws {
+        var ctx = try SetupContext(fs: InMemoryFileSystem(), config: GuestSetupConfig(), now: 0)
+        #expect(ctx.connectionUUIDs == .random)
+        #expect(ctx.connectionUUID() != ctx.connectionUUID())
+        #expect(GuestSetupRequest(hook: .preStart).seed == nil)
     }
 
     @Test func randomVersion4WhenAsked() {
-        let (a, b) = ConnectionUUID.$source.withValue(.random) { (ConnectionUUID.make(), ConnectionUUID.make()) }
+        let (a, b) = (ConnectionUUID.make(.random), ConnectionUUID.make(.random))
         #expect(a != b)
         let bytes = Array(a.utf8)
         #expect(bytes.count == 36)

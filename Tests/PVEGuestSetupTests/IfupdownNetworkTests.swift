@@ -1,10 +1,11 @@
+import PVEConfig
 import Testing
 
 @testable import PVEGuestSetup
 
 @Suite struct IfupdownNetworkTests {
     func render(_ nets: [Int: String], existing: String?, style: IfupdownNetwork.Style) throws -> String {
-        let managed = try IfupdownNetwork.interfaces(nets.mapValues { NetworkSettings(parsing: $0) })
+        let managed = try IfupdownNetwork.interfaces(nets.keys.sorted().map { try NetworkInterface(parsing: nets[$0]!) })
         return String(decoding: IfupdownNetwork.render(managed: managed, existing: existing.map { Array($0.utf8) }, style: style), as: UTF8.self)
     }
 
@@ -97,7 +98,17 @@ import Testing
     }
 
     @Test func unmanagedInterfacesLeaveTheFileAlone() throws {
-        #expect(try IfupdownNetwork.interfaces([0: NetworkSettings(parsing: "name=eth0,bridge=vmbr0")]).isEmpty)
-        #expect(try IfupdownNetwork.interfaces([0: NetworkSettings(parsing: "bridge=vmbr0,ip=dhcp")]).isEmpty)
+        #expect(try IfupdownNetwork.interfaces([NetworkInterface(parsing: "name=eth0,bridge=vmbr0")]).isEmpty)
+    }
+
+    /// A `netN` without `name` is kept by the lenient reader but fails the network format: the
+    /// setup view holds Proxmox's format error, and every walk over the interfaces raises it.
+    @Test func interfaceWithoutNameIsAFormatError() throws {
+        let config = try GuestSetupConfig(configText: "net0: name=eth0,ip=dhcp\nnet1: bridge=vmbr0,ip=dhcp\n")
+        let error = SetupError("format error\nname: property is missing and it is not optional")
+        #expect(config.networks.map(\.index) == [0, 1])
+        #expect(config.networks[1].interface == .failure(error))
+        #expect(throws: error) { try config.interfaces() }
+        #expect(try config.primaryInterface()?.name == "eth0")
     }
 }

@@ -100,11 +100,11 @@ import Testing
 
     @Test func reportExplainsEveryFile() throws {
         let fs = InMemoryFileSystem(files: ["/etc/debian_version": "12\n", "/etc/.pve-ignore.hosts": "", "/etc/hosts": "x\n"])
-        let config = try GuestSetupConfig(parsing: "hostname: h\nunprivileged: 1\n")
+        let config = try GuestSetupConfig(configText: "hostname: h\nunprivileged: 1\n")
         let result = try GuestSetup.apply(
             .preStart, os: DetectedOS(type: .debian, version: "12"), on: fs, config: config, host: HostEnvironment(), now: 0, seed: 0,
             dryRun: true)
-        let report = SetupReport(changes: result.changes, records: result.context.records)
+        let report = SetupReport(changes: result.changes, records: result.records)
         let byPath = Dictionary(uniqueKeysWithValues: report.entries.map { ($0.path, $0) })
         #expect(byPath["/etc/hostname"]?.action == "create")
         #expect(byPath["/etc/hostname"]?.steps == ["set_hostname"])

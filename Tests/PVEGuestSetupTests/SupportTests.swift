@@ -1,4 +1,5 @@
 import PVEConfig
+import PVECore
 import PVETestSupport
 import Testing
 
@@ -43,27 +44,6 @@ import Testing
         #expect(BaseSetup.passwordHash(nil, now: 0) == "*")
         #expect(BaseSetup.passwordHash("$5$SALT$PASS", now: 0) == "$5$SALT$PASS")
         #expect(BaseSetup.passwordHash("secret", now: 1_700_000_000).hasPrefix("$6$6qqK3pQh$"))
-    }
-
-    @Test func ipHelpers() {
-        #expect(IPAddress.isIP("10.0.0.1", inCIDR: "10.0.0.5/24", version: 4))
-        #expect(!IPAddress.isIP("10.0.1.1", inCIDR: "10.0.0.5/24", version: 4))
-        #expect(!IPAddress.isIP("11.0.0.1", inCIDR: "10.0.0.100/32", version: 4))
-        #expect(IPAddress.isIP("fe80::1", inCIDR: "fe80::/10", version: 6))
-        #expect(!IPAddress.isIP("fc00:1::ff", inCIDR: "fc00::1/64", version: 6))
-        #expect(IPAddress.isIP("fc00::ff", inCIDR: "fc00::1/64", version: 6))
-        #expect(!IPAddress.isIP("garbage", inCIDR: "10.0.0.1/8", version: 4))
-        #expect(IPAddress.isOffLinkIPv6Gateway("fc00:1::ff", cidr: "fc00::1/64"))
-        #expect(!IPAddress.isOffLinkIPv6Gateway("fc00::ff", cidr: "fc00::1/64"))
-        #expect(!IPAddress.isOffLinkIPv6Gateway("fe80::1", cidr: "fc00::1/64"))
-        #expect(IPAddress.isOffLinkIPv6Gateway("fc00::ff", cidr: ""))
-        #expect(IPAddress.parseIPv6("::ffff:1.2.3.4") == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 1, 2, 3, 4])
-        #expect(IPAddress.parseIPv6("1::2::3") == nil)
-        #expect(IPAddress.parseIPv4("01.2.3.4") == nil)
-        #expect(IPAddress.ipv4Netmask(prefix: 20) == "255.255.240.0")
-        #expect(IPAddress.parseIPv4CIDR("1.2.3.4/7") == nil)
-        #expect(IPAddress.parseIPv4CIDR("1.2.3.4/8")?.netmask == "255.0.0.0")
-        #expect(IPAddress.parseIPv6CIDR("fd00::1/64")?.prefix == "64")
     }
 
     @Test func hostResolvConf() {

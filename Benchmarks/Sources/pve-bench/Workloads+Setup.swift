@@ -85,13 +85,14 @@ enum SetupBench {
 
     static func applyOnce(_ configText: String, _ root: String) {
         do {
-            let config = try GuestSetupConfig(parsing: configText)
+            let config = try ConfigDocument(bytes: Array(configText.utf8), file: "100.conf", vmid: "100").config
             let fs = try RootFS(path: root)
-            let os = try OSDetector.detect(in: fs, configuredType: config.ostype.map { OSType($0) })
-            _ = try GuestSetup.apply(
-                .preStart, os: os, on: fs, config: config,
+            let os = try OSDetector.detect(in: fs, configuredType: config.main["ostype"].map { OSType($0) })
+            let request = GuestSetupRequest(
+                hook: .preStart,
                 host: HostEnvironment(search: "example.com", nameservers: ["192.0.2.53"], timezone: "Etc/UTC", localtime: "/usr/share/zoneinfo/Etc/UTC"),
                 now: 1_700_000_000, seed: 0, processOwner: FileOwner(uid: getuid(), gid: getgid()))
+            _ = try GuestSetup.apply(request, config: config, os: os, to: fs)
         } catch {
             print("setup: apply failed: \(error)")
         }

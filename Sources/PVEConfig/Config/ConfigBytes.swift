@@ -1,46 +1,7 @@
 // Byte-level helpers for the config reader and writers. Lines are parsed as bytes, never as
 // Characters, and the character classes mirror Perl's on byte strings (Proxmox's regexes).
 
-@usableFromInline
-enum ConfigASCII {
-    static let newline = UInt8(ascii: "\n")
-    static let carriageReturn = UInt8(ascii: "\r")
-    static let space = UInt8(ascii: " ")
-    static let tab = UInt8(ascii: "\t")
-    static let colon = UInt8(ascii: ":")
-    static let equals = UInt8(ascii: "=")
-    static let hash = UInt8(ascii: "#")
-    static let percent = UInt8(ascii: "%")
-    static let openBracket = UInt8(ascii: "[")
-    static let closeBracket = UInt8(ascii: "]")
-    static let underscore = UInt8(ascii: "_")
-    static let hyphen = UInt8(ascii: "-")
-    static let dot = UInt8(ascii: ".")
-    static let comma = UInt8(ascii: ",")
-    static let semicolon = UInt8(ascii: ";")
-    static let bang = UInt8(ascii: "!")
-    static let zero = UInt8(ascii: "0")
-    static let nine = UInt8(ascii: "9")
-    static let lowerA = UInt8(ascii: "a")
-    static let lowerZ = UInt8(ascii: "z")
-    static let upperA = UInt8(ascii: "A")
-    static let upperZ = UInt8(ascii: "Z")
-
-    /// Perl's `\s` on a byte string: space, `\t`, `\n`, `\v`, `\f`, `\r`.
-    @inlinable
-    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-    @inlinable
-    static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-    @inlinable
-    static func isLower(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
-    @inlinable
-    static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-    @inlinable
-    static func lowercased(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-    /// Perl's `\w` on a byte string: `[A-Za-z0-9_]`.
-    @inlinable
-    static func isWord(_ b: UInt8) -> Bool { isLetter(b) || isDigit(b) || b == 0x5F }
-}
+import PVECore
 
 extension Array where Element == UInt8 {
     /// The bytes as a Swift string; invalid UTF-8 is repaired with U+FFFD.
@@ -58,7 +19,7 @@ enum ByteText {
     @inlinable
     static func skipSpace(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var i = start
-        while i < end && ConfigASCII.isSpace(b[i]) { i += 1 }
+        while i < end && ASCII.isSpace(b[i]) { i += 1 }
         return i
     }
 
@@ -66,7 +27,7 @@ enum ByteText {
     @inlinable
     static func trimEnd(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var e = end
-        while e > start && ConfigASCII.isSpace(b[e - 1]) { e -= 1 }
+        while e > start && ASCII.isSpace(b[e - 1]) { e -= 1 }
         return e
     }
 
@@ -80,7 +41,7 @@ enum ByteText {
         return true
     }
 
-    /// Whether `b[at...]` starts with `prefix`, ConfigASCII letters compared case-insensitively.
+    /// Whether `b[at...]` starts with `prefix`, ASCII letters compared case-insensitively.
     @inlinable
     static func hasPrefixIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int, _ prefix: StaticString)
         -> Bool
@@ -88,7 +49,7 @@ enum ByteText {
         let n = prefix.utf8CodeUnitCount
         guard end - at >= n else { return false }
         let p = prefix.utf8Start
-        for k in 0..<n where ConfigASCII.lowercased(b[at + k]) != p[k] { return false }
+        for k in 0..<n where ASCII.lowercased(b[at + k]) != p[k] { return false }
         return true
     }
 
@@ -96,7 +57,7 @@ enum ByteText {
     @inlinable
     static func isPerlTrue(_ bytes: [UInt8]?) -> Bool {
         guard let bytes, !bytes.isEmpty else { return false }
-        return !(bytes.count == 1 && bytes[0] == ConfigASCII.zero)
+        return !(bytes.count == 1 && bytes[0] == ASCII.zero)
     }
 
     static func string(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {

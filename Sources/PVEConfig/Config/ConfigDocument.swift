@@ -1,3 +1,4 @@
+import PVECore
 /// A config file kept byte for byte: reading and writing back an unmodified file reproduces it
 /// exactly (comments where they stood, key order, `lxc.k = v`, blank lines, CRLF, even lines
 /// Proxmox would drop), and an edit rewrites only the lines it touches.
@@ -96,8 +97,8 @@ public struct ConfigDocument: Sendable {
     static func normalized(_ s: ConfigSection) -> ConfigSection {
         var s = s
         if let d = s.descriptionBytes, ByteText.isPerlTrue(d) {
-            let pieces = ConfigWriter.perlSplit(d, separator: ConfigASCII.newline)
-            s.descriptionBytes = pieces.isEmpty ? nil : Array(pieces.joined(separator: [ConfigASCII.newline])) + [ConfigASCII.newline]
+            let pieces = ConfigWriter.perlSplit(d, separator: ASCII.newline)
+            s.descriptionBytes = pieces.isEmpty ? nil : Array(pieces.joined(separator: [ASCII.newline])) + [ASCII.newline]
         }
         if let e = s.environmentBytes, ByteText.isPerlTrue(e) {
             s.environmentBytes = Array(ConfigWriter.perlSplit(e, separator: 0).joined(separator: [0]))
@@ -123,13 +124,13 @@ struct LineEditor {
 
     init(_ bytes: [UInt8]) {
         wasEmpty = bytes.isEmpty
-        finalNewline = bytes.isEmpty || bytes.last == ConfigASCII.newline
-        var lines = bytes.split(separator: ConfigASCII.newline, omittingEmptySubsequences: false).map { Array($0) }
-        if bytes.last == ConfigASCII.newline || bytes.isEmpty { lines.removeLast() }
+        finalNewline = bytes.isEmpty || bytes.last == ASCII.newline
+        var lines = bytes.split(separator: ASCII.newline, omittingEmptySubsequences: false).map { Array($0) }
+        if bytes.last == ASCII.newline || bytes.isEmpty { lines.removeLast() }
         var crCount = 0
         var current = Block(id: .main, lines: [])
         for line in lines {
-            if line.last == ConfigASCII.carriageReturn { crCount += 1 }
+            if line.last == ASCII.carriageReturn { crCount += 1 }
             switch Self.kind(line) {
             case .pendingHeader:
                 blocks.append(current)
@@ -154,12 +155,12 @@ struct LineEditor {
         var first = true
         for block in blocks {
             for line in block.lines {
-                if !first { out.append(ConfigASCII.newline) }
+                if !first { out.append(ASCII.newline) }
                 out.append(contentsOf: line)
                 first = false
             }
         }
-        if !first && finalNewline { out.append(ConfigASCII.newline) }
+        if !first && finalNewline { out.append(ASCII.newline) }
         return out
     }
 
@@ -205,7 +206,7 @@ struct LineEditor {
         }
     }
 
-    static func isBlank(_ line: [UInt8]) -> Bool { line.allSatisfy(ConfigASCII.isSpace) }
+    static func isBlank(_ line: [UInt8]) -> Bool { line.allSatisfy(ASCII.isSpace) }
 
     mutating func addSection(_ id: ConfigSectionID, _ section: ConfigSection) {
         var body: [UInt8] = []
@@ -216,10 +217,10 @@ struct LineEditor {
         case .snapshot(let name): lines.append(Array("[\(name)]".utf8))
         case .main: return
         }
-        for piece in body.split(separator: ConfigASCII.newline, omittingEmptySubsequences: false).dropLast() {
+        for piece in body.split(separator: ASCII.newline, omittingEmptySubsequences: false).dropLast() {
             lines.append(Array(piece))
         }
-        if crlf { lines = lines.map { $0.first == ConfigASCII.hash ? $0 : $0 + [ConfigASCII.carriageReturn] } }
+        if crlf { lines = lines.map { $0.first == ASCII.hash ? $0 : $0 + [ASCII.carriageReturn] } }
         // Position: pending before the first snapshot; snapshots in name order.
         var at = blocks.count
         for (i, b) in blocks.enumerated() {
@@ -229,7 +230,7 @@ struct LineEditor {
                 break
             }
         }
-        let blank: [UInt8] = crlf ? [ConfigASCII.carriageReturn] : []
+        let blank: [UInt8] = crlf ? [ASCII.carriageReturn] : []
         if at < blocks.count { lines.append(blank) }
         let prev = at - 1
         if let last = blocks[prev].lines.last, !Self.isBlank(last) { blocks[prev].lines.append(blank) }
@@ -275,8 +276,8 @@ struct LineEditor {
     }
 
     func renderMember(_ key: String, _ value: [UInt8], cr: Bool) -> [UInt8] {
-        var line = Array(key.utf8) + [ConfigASCII.colon, ConfigASCII.space] + value
-        if cr { line.append(ConfigASCII.carriageReturn) }
+        var line = Array(key.utf8) + [ASCII.colon, ASCII.space] + value
+        if cr { line.append(ASCII.carriageReturn) }
         return line
     }
 
@@ -286,7 +287,7 @@ struct LineEditor {
             insertMember(b, key, value)
             return
         }
-        let cr = blocks[b].lines[i].last == ConfigASCII.carriageReturn
+        let cr = blocks[b].lines[i].last == ASCII.carriageReturn
         blocks[b].lines[i] = renderMember(key, value, cr: cr)
     }
 
@@ -357,7 +358,7 @@ struct LineEditor {
         guard let description, ByteText.isPerlTrue(description) else { return }
         var text: [UInt8] = []
         ConfigWriter.writeDescription(description, into: &text)
-        let lines = text.split(separator: ConfigASCII.newline, omittingEmptySubsequences: false).dropLast().map { Array($0) }
+        let lines = text.split(separator: ASCII.newline, omittingEmptySubsequences: false).dropLast().map { Array($0) }
         blocks[b].lines.insert(contentsOf: lines, at: at)
     }
 
@@ -387,14 +388,14 @@ struct LineEditor {
             at = (blocks[b].bodyStart..<lines.count).first { isListedLXCLine(lines[$0]) } ?? endOfContent(b)
         }
         let lines = ConfigWriter.perlSplit(env, separator: 0).map { item in
-            Array("lxc.environment.runtime: ".utf8) + item + (crlf ? [ConfigASCII.carriageReturn] : [])
+            Array("lxc.environment.runtime: ".utf8) + item + (crlf ? [ASCII.carriageReturn] : [])
         }
         blocks[b].lines.insert(contentsOf: lines, at: at ?? endOfContent(b))
     }
 
     mutating func rewriteLXC(_ b: Int, _ old: [LXCEntry], _ new: [LXCEntry]) {
         let render: (LXCEntry) -> [UInt8] = { e in
-            Array(e.key.utf8) + [ConfigASCII.colon, ConfigASCII.space] + e.valueBytes + (self.crlf ? [ConfigASCII.carriageReturn] : [])
+            Array(e.key.utf8) + [ASCII.colon, ASCII.space] + e.valueBytes + (self.crlf ? [ASCII.carriageReturn] : [])
         }
         if new.count > old.count, Array(new.prefix(old.count)) == old {
             let lines = blocks[b].lines

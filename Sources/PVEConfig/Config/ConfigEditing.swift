@@ -1,3 +1,4 @@
+import PVECore
 /// Names a section of a config.
 public enum ConfigSectionID: Sendable, Hashable, CustomStringConvertible {
     case main
@@ -34,7 +35,7 @@ public enum ConfigValidation {
         if key.hasPrefix("lxc.") {
             switch LXCKeyValidity.of(key) {
             case .accepted, .acceptedWithWarning:
-                if value.utf8.contains(ConfigASCII.newline) || value.utf8.contains(ConfigASCII.carriageReturn) {
+                if value.utf8.contains(ASCII.newline) || value.utf8.contains(ASCII.carriageReturn) {
                     throw ConfigEditError(key: key, message: "\(key): property contains a line feed")
                 }
                 return value
@@ -68,7 +69,7 @@ public enum ConfigValidation {
             throw ConfigEditError(key: key, message: "\(key): value may only be \(max) characters long")
         }
         if schema.type == .integer || schema.type == .number {
-            let n = ConfigPerlNumber.numericValue(stored)
+            let n = PerlNumber.value(of: stored)
             if let max = schema.maximum, n > Double(max) {
                 throw ConfigEditError(key: key, message: "\(key): value must have a maximum value of \(max)")
             }
@@ -92,8 +93,8 @@ public enum ConfigValidation {
     /// `(?:\w+=[^\x00-\x08\x0a-\x1F\x7F]*)(?:\0\w+=[^\x00-\x08\x0a-\x1F\x7F]*)*`.
     private static func isEnvironment(_ v: [UInt8]) -> Bool {
         for item in v.split(separator: 0, omittingEmptySubsequences: false) {
-            guard let eq = item.firstIndex(of: ConfigASCII.equals), eq > item.startIndex,
-                item[item.startIndex..<eq].allSatisfy(ConfigASCII.isWord),
+            guard let eq = item.firstIndex(of: ASCII.equals), eq > item.startIndex,
+                item[item.startIndex..<eq].allSatisfy(ASCII.isWord),
                 item[(eq + 1)...].allSatisfy({ b in (b == 0x09 || b >= 0x20) && b != 0x7F })
             else { return false }
         }

@@ -1,3 +1,4 @@
+import PVECore
 /// What one line of a config file is, by Proxmox's rules (`parse_pct_config`), tested in
 /// Proxmox's order; ranges are byte offsets into the whole file.
 enum ConfigLineKind: Sendable, Hashable {
@@ -28,7 +29,7 @@ enum ConfigLineClassifier {
     static func classify(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> ConfigLineKind {
         // Most lines are `key: value` with a key not starting with `l` or `d`: of the patterns
         // before key/value, only the unanchored `snapstate` one can match such a line.
-        if start < end, case let first = b[start], ConfigASCII.isLower(first),
+        if start < end, case let first = b[start], ASCII.isLower(first),
             first != UInt8(ascii: "l"), first != UInt8(ascii: "d")
         {
             let trimmedEnd = ByteText.trimEnd(b, start, end)
@@ -41,35 +42,35 @@ enum ConfigLineClassifier {
         let firstNonSpace = ByteText.skipSpace(b, start, end)
         if firstNonSpace == end { return .blank }
         let first = b[start]
-        if first == ConfigASCII.openBracket {
+        if first == ASCII.openBracket {
             if ByteText.hasPrefixIgnoringCase(b, start, end, "[pve:pending]"),
                 ByteText.skipSpace(b, start + 13, end) == end
             {
                 return .pendingHeader
             }
-            if start + 1 < end, ConfigASCII.isLetter(b[start + 1]) {
+            if start + 1 < end, ASCII.isLetter(b[start + 1]) {
                 var i = start + 2
-                while i < end, ConfigASCII.isLetter(b[i]) || ConfigASCII.isDigit(b[i]) || b[i] == ConfigASCII.underscore || b[i] == ConfigASCII.hyphen {
+                while i < end, ASCII.isLetter(b[i]) || ASCII.isDigit(b[i]) || b[i] == ASCII.underscore || b[i] == ASCII.hyphen {
                     i += 1
                 }
-                if i > start + 2, i < end, b[i] == ConfigASCII.closeBracket, ByteText.skipSpace(b, i + 1, end) == end {
+                if i > start + 2, i < end, b[i] == ASCII.closeBracket, ByteText.skipSpace(b, i + 1, end) == end {
                     return .snapshotHeader(name: (start + 1)..<i)
                 }
             }
         }
-        if first == ConfigASCII.hash { return .comment(text: (start + 1)..<end) }
+        if first == ASCII.hash { return .comment(text: (start + 1)..<end) }
         if ByteText.hasPrefix(b, start, end, "lxc.") {
             var i = start + 4
-            while i < end, ConfigASCII.isLower(b[i]) || ConfigASCII.isDigit(b[i]) || b[i] == ConfigASCII.underscore || b[i] == ConfigASCII.hyphen || b[i] == ConfigASCII.dot {
+            while i < end, ASCII.isLower(b[i]) || ASCII.isDigit(b[i]) || b[i] == ASCII.underscore || b[i] == ASCII.hyphen || b[i] == ASCII.dot {
                 i += 1
             }
             if i > start + 4, i < end {
                 var sep = -1
-                if b[i] == ConfigASCII.colon {
+                if b[i] == ASCII.colon {
                     sep = i
                 } else {
                     let j = ByteText.skipSpace(b, i, end)
-                    if j < end && b[j] == ConfigASCII.equals { sep = j }
+                    if j < end && b[j] == ASCII.equals { sep = j }
                 }
                 if sep >= 0 {
                     let vs = ByteText.skipSpace(b, sep + 1, end)
@@ -87,7 +88,7 @@ enum ConfigLineClassifier {
             let vs = ByteText.skipSpace(b, start + 7, end)
             if vs < end { return .delete(value: vs..<ByteText.trimEnd(b, vs, end)) }
         }
-        if ConfigASCII.isLower(first) { return keyValue(b, start, end, trimmedEnd: ByteText.trimEnd(b, start, end)) }
+        if ASCII.isLower(first) { return keyValue(b, start, end, trimmedEnd: ByteText.trimEnd(b, start, end)) }
         return .invalid
     }
 
@@ -96,7 +97,7 @@ enum ConfigLineClassifier {
     @inline(__always)
     private static func keyValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, trimmedEnd: Int) -> ConfigLineKind {
         let i = keyEnd(b, start, end)
-        guard i < end, b[i] == ConfigASCII.colon else { return .invalid }
+        guard i < end, b[i] == ASCII.colon else { return .invalid }
         let rest = i + 1
         guard rest < end else { return .invalid }
         let vs = ByteText.skipSpace(b, rest, end)
@@ -123,7 +124,7 @@ enum ConfigLineClassifier {
             i += 8
         }
         if i > end { i = end }
-        while i < end, b[i] &- ConfigASCII.zero < 10 { i += 1 }
+        while i < end, b[i] &- ASCII.zero < 10 { i += 1 }
         return i
     }
 
@@ -139,7 +140,7 @@ enum ConfigLineClassifier {
             return nil
         }
         let word = wordStart..<e
-        while wordStart > start && ConfigASCII.isSpace(b[wordStart - 1]) { wordStart -= 1 }
+        while wordStart > start && ASCII.isSpace(b[wordStart - 1]) { wordStart -= 1 }
         guard wordStart - start >= 10, ByteText.hasPrefix(b, wordStart - 10, wordStart, "snapstate:") else { return nil }
         return word
     }

@@ -1,3 +1,4 @@
+import PVECore
 /// An operation on a config was refused; `message` is Proxmox's text (no final newline).
 public struct ConfigOperationError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
@@ -47,7 +48,7 @@ extension ContainerConfig {
     /// Proxmox: `is_template` — `template` is numerically 1.
     public var isTemplate: Bool {
         guard let t = main.rawValue("template") else { return false }
-        return ConfigPerlNumber.numericValue(t) == 1
+        return PerlNumber.value(of: t) == 1
     }
 }
 
@@ -69,29 +70,5 @@ extension ConfigSection {
         guard let free else { throw ConfigOperationError("Too many unused volumes - please delete them first.") }
         setRawValue(vol, for: free)
         return free
-    }
-}
-
-extension ConfigPerlNumber {
-    /// Perl's numeric value of a string (leading whitespace, sign, digits, fraction, exponent;
-    /// anything else ends the number; no number is 0).
-    static func numericValue(_ s: [UInt8]) -> Double {
-        var i = 0
-        while i < s.count && ConfigASCII.isSpace(s[i]) { i += 1 }
-        var j = i
-        if j < s.count && (s[j] == UInt8(ascii: "+") || s[j] == UInt8(ascii: "-")) { j += 1 }
-        while j < s.count && ConfigASCII.isDigit(s[j]) { j += 1 }
-        if j < s.count && s[j] == ConfigASCII.dot {
-            j += 1
-            while j < s.count && ConfigASCII.isDigit(s[j]) { j += 1 }
-        }
-        if j < s.count && (s[j] | 0x20) == UInt8(ascii: "e") {
-            var k = j + 1
-            if k < s.count && (s[k] == UInt8(ascii: "+") || s[k] == UInt8(ascii: "-")) { k += 1 }
-            let digitsStart = k
-            while k < s.count && ConfigASCII.isDigit(s[k]) { k += 1 }
-            if k > digitsStart { j = k }
-        }
-        return Double(String(decoding: s[i..<j], as: UTF8.self)) ?? 0
     }
 }

@@ -1,3 +1,4 @@
+import PVECore
 import Glibc
 
 /// How strictly a config is read (Proxmox: the `$strict` argument of `parse_pct_config`).
@@ -74,7 +75,7 @@ public enum ConfigReader {
         guard u.suffix(4).elementsEqual("conf".utf8) else { return nil }
         var i = u.count - 5
         let digitsEnd = i
-        while i > 0 && ConfigASCII.isDigit(u[i - 1]) { i -= 1 }
+        while i > 0 && ASCII.isDigit(u[i - 1]) { i -= 1 }
         guard i < digitsEnd, i >= 5, u[(i - 5)..<i].elementsEqual("/lxc/".utf8) else {
             return nil
         }
@@ -154,7 +155,7 @@ private struct ReaderState {
         let n = b.count
         while lineStart < n {
             var lineEnd = n
-            if let base = b.baseAddress, let nl = memchr(base + lineStart, Int32(ConfigASCII.newline), n - lineStart) {
+            if let base = b.baseAddress, let nl = memchr(base + lineStart, Int32(ASCII.newline), n - lineStart) {
                 lineEnd = lineStart + (UnsafeRawPointer(nl) - UnsafeRawPointer(base + lineStart))
             }
             lineNumber += 1
@@ -185,7 +186,7 @@ private struct ReaderState {
             first != UInt8(ascii: "l")
         else { return false }
         let last = b[end - 1]
-        guard !ConfigASCII.isSpace(last) else { return false }
+        guard !ASCII.isSpace(last) else { return false }
         // (`snapstate:delete` is the shortest match: 16 bytes.)
         if last == UInt8(ascii: "e"), end - start >= 16,
             ByteText.hasPrefix(b, end - 7, end, "prepare") || ByteText.hasPrefix(b, end - 6, end, "delete")
@@ -195,7 +196,7 @@ private struct ReaderState {
         // `[a-z][a-z_]*\d*` then `: ` and a value that does not start with a blank.
         let i = ConfigLineClassifier.keyEnd(b, start, end)
         let valueStart = i + 2
-        guard valueStart < end, b[i] == ConfigASCII.colon, b[i + 1] == ConfigASCII.space, !ConfigASCII.isSpace(b[valueStart])
+        guard valueStart < end, b[i] == ASCII.colon, b[i + 1] == ASCII.space, !ASCII.isSpace(b[valueStart])
         else { return false }
         let key = UnsafeBufferPointer(rebasing: b[start..<i])
         guard let kind = ConfigSchema.kind(forBytes: key) else { return false }
@@ -239,7 +240,7 @@ private struct ReaderState {
             // Room for a few lines at once rather than regrowing line by line.
             if descriptionBuffer.isEmpty { descriptionBuffer.reserveCapacity(Swift.max(256, 4 * r.count)) }
             DescriptionCoding.decode(UnsafeBufferPointer(rebasing: b[r]), appendingTo: &descriptionBuffer)
-            descriptionBuffer.append(ConfigASCII.newline)
+            descriptionBuffer.append(ASCII.newline)
         case .lxc(let k, let v):
             let key = ByteText.string(b, k.lowerBound, k.upperBound)
             let value = ByteText.bytes(b, v.lowerBound, v.upperBound)
@@ -314,7 +315,7 @@ private struct ReaderState {
             let previous: Int?
             if let normalized {
                 previous = normalized.withUnsafeBufferPointer { section.setRaw(key: keyBytes, value: $0, line: line) }
-            } else if v.lowerBound == k.upperBound + 2, v.upperBound == end, end < b.count, b[k.upperBound + 1] == ConfigASCII.space {
+            } else if v.lowerBound == k.upperBound + 2, v.upperBound == end, end < b.count, b[k.upperBound + 1] == ASCII.space {
                 // The line is already `key: value\n`, as Proxmox writes it.
                 previous = section.setRaw(sourceLine: start, key: keyBytes, end: end, line: line)
             } else {
@@ -352,7 +353,7 @@ enum ConfigUnplainScan {
     @inline(__always)
     static func firstUnplainByte(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         ByteWords.firstIndex(in: b, from: start) { word in
-            (word & ByteWords.repeated(0x80)) | ByteWords.bytes(word, equalTo: ConfigASCII.carriageReturn)
+            (word & ByteWords.repeated(0x80)) | ByteWords.bytes(word, equalTo: ASCII.carriageReturn)
         } ?? b.count
     }
 }

@@ -1,3 +1,4 @@
+import PVECore
 /// The type of a top-level config key (`type` in Proxmox's `$confdesc`).
 public enum ConfigValueType: String, Sendable, Hashable {
     case boolean, integer, number, string
@@ -170,10 +171,10 @@ public enum ConfigSchema {
         if let kind = plainKind(key) { return kind }
         // Indexed families: letters then a canonical decimal index.
         var i = n
-        while i > 0 && ConfigASCII.isDigit(key[i - 1]) { i -= 1 }
-        guard i > 0, i < n, n - i <= 4, !(key[i] == ConfigASCII.zero && n - i > 1) else { return nil }
+        while i > 0 && ASCII.isDigit(key[i - 1]) { i -= 1 }
+        guard i > 0, i < n, n - i <= 4, !(key[i] == ASCII.zero && n - i > 1) else { return nil }
         var index = 0
-        for d in key[i..<n] { index = index * 10 + Int(d - ConfigASCII.zero) }
+        for d in key[i..<n] { index = index * 10 + Int(d - ASCII.zero) }
         func family(_ name: StaticString) -> Bool {
             guard name.utf8CodeUnitCount == i else { return false }
             let p = name.utf8Start
@@ -239,11 +240,11 @@ public enum ConfigSchema {
         var key = key
         return key.withUTF8 { u in
             var i = u.count
-            while i > 0 && ConfigASCII.isDigit(u[i - 1]) { i -= 1 }
+            while i > 0 && ASCII.isDigit(u[i - 1]) { i -= 1 }
             guard i > 0, i < u.count, u.count - i <= 4 else { return nil }
-            if u[i] == ConfigASCII.zero && u.count - i > 1 { return nil }
+            if u[i] == ASCII.zero && u.count - i > 1 { return nil }
             var n = 0
-            for b in u[i...] { n = n * 10 + Int(b - ConfigASCII.zero) }
+            for b in u[i...] { n = n * 10 + Int(b - ASCII.zero) }
             return (String(decoding: UnsafeBufferPointer(rebasing: u[..<i]), as: UTF8.self), n)
         }
     }
@@ -263,7 +264,7 @@ public enum ConfigSchema {
     static func isUnusedKey(_ key: String) -> Bool {
         let u = key.utf8
         guard u.count > 6, key.hasPrefix("unused") else { return false }
-        return u.dropFirst(6).allSatisfy { ConfigASCII.isDigit($0) }
+        return u.dropFirst(6).allSatisfy { ASCII.isDigit($0) }
     }
 }
 

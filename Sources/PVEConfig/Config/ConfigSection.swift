@@ -1,3 +1,4 @@
+import PVECore
 import Glibc
 
 /// One raw `lxc.*` line of a section (Proxmox keeps them as an ordered list of `[key, value]`).
@@ -224,16 +225,16 @@ public struct ConfigSection: Sendable, Hashable {
     /// was set from before (0 when set in code), or nil when it was not set.
     @discardableResult
     mutating func setRaw(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) -> Int? {
-        if !mayHoldNewline, let base = value.baseAddress, memchr(base, Int32(ConfigASCII.newline), value.count) != nil {
+        if !mayHoldNewline, let base = value.baseAddress, memchr(base, Int32(ASCII.newline), value.count) != nil {
             mayHoldNewline = true
         }
         compactIfWasteful()
         let start = storage.count
         storage.append(contentsOf: key)
-        storage.append(ConfigASCII.colon)
-        storage.append(ConfigASCII.space)
+        storage.append(ASCII.colon)
+        storage.append(ASCII.space)
         storage.append(contentsOf: value)
-        storage.append(ConfigASCII.newline)
+        storage.append(ASCII.newline)
         return place(start: start, key: key, line: line)
     }
 

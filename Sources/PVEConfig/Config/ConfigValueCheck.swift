@@ -1,3 +1,4 @@
+import PVECore
 /// Value checks of top-level keys as Proxmox does them while reading a file
 /// (Proxmox: `PVE::LXC::Config::check_type`).
 enum ConfigValueCheck {
@@ -40,9 +41,9 @@ enum ConfigValueCheck {
         // Values already in Proxmox's stored form; none of them can contain a line break.
         switch kind.type {
         case .boolean:
-            if value.count == 1 && (value[0] == ConfigASCII.zero || value[0] == ConfigASCII.zero + 1) { return .verbatim }
+            if value.count == 1 && (value[0] == ASCII.zero || value[0] == ASCII.zero + 1) { return .verbatim }
         case .integer:
-            if !value.isEmpty && value.count < 20 && value[0] != ConfigASCII.zero && value.allSatisfy(ConfigASCII.isDigit) { return .verbatim }
+            if !value.isEmpty && value.count < 20 && value[0] != ASCII.zero && value.allSatisfy(ASCII.isDigit) { return .verbatim }
         case .number:
             if isNumber(value) { return .verbatim }
         case .string:
@@ -74,19 +75,19 @@ enum ConfigValueCheck {
     }
 
     static func checkType(type: ConfigValueType, format: ConfigKeyFormat?, value: [UInt8]) -> Result<[UInt8], ValueError> {
-        if value.contains(ConfigASCII.newline) || value.contains(ConfigASCII.carriageReturn) {
+        if value.contains(ASCII.newline) || value.contains(ASCII.carriageReturn) {
             return .failure(ValueError("property contains a line feed"))
         }
         switch type {
         case .boolean:
-            if value == [ConfigASCII.zero + 1] || matchesIgnoringCase(value, ["on", "yes", "true"]) { return .success([ConfigASCII.zero + 1]) }
-            if value == [ConfigASCII.zero] || matchesIgnoringCase(value, ["off", "no", "false"]) { return .success([ConfigASCII.zero]) }
+            if value == [ASCII.zero + 1] || matchesIgnoringCase(value, ["on", "yes", "true"]) { return .success([ASCII.zero + 1]) }
+            if value == [ASCII.zero] || matchesIgnoringCase(value, ["off", "no", "false"]) { return .success([ASCII.zero]) }
             return .failure(ValueError("type check ('boolean') failed - got '\(value.utf8String)'"))
         case .integer:
-            guard !value.isEmpty, value.allSatisfy(ConfigASCII.isDigit) else {
+            guard !value.isEmpty, value.allSatisfy(ASCII.isDigit) else {
                 return .failure(ValueError("type check ('integer') failed - got '\(value.utf8String)'"))
             }
-            return .success(ConfigPerlNumber.integerString(value))
+            return .success(PerlNumber.integerString(value))
         case .number:
             guard isNumber(value) else {
                 return .failure(ValueError("type check ('number') failed - got '\(value.utf8String)'"))
@@ -108,13 +109,13 @@ enum ConfigValueCheck {
     /// `^\d+(\.\d+)?$`.
     static func isNumber(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
-        while i < v.count && ConfigASCII.isDigit(v[i]) { i += 1 }
+        while i < v.count && ASCII.isDigit(v[i]) { i += 1 }
         guard i > 0 else { return false }
         if i == v.count { return true }
-        guard v[i] == ConfigASCII.dot else { return false }
+        guard v[i] == ASCII.dot else { return false }
         i += 1
         let fracStart = i
-        while i < v.count && ConfigASCII.isDigit(v[i]) { i += 1 }
+        while i < v.count && ASCII.isDigit(v[i]) { i += 1 }
         return i > fracStart && i == v.count
     }
 
@@ -122,7 +123,7 @@ enum ConfigValueCheck {
         for w in words where w.utf8CodeUnitCount == v.count {
             let p = w.utf8Start
             var ok = true
-            for k in 0..<v.count where ConfigASCII.lowercased(v[k]) != p[k] {
+            for k in 0..<v.count where ASCII.lowercased(v[k]) != p[k] {
                 ok = false
                 break
             }
@@ -198,8 +199,8 @@ enum ConfigValueCheck {
             // Overlapping reads are fine: every byte is looked at at least once.
             ByteWords.forEachWord(covering: v) { word in
                 all |= word
-                lineBreaks |= ByteWords.bytes(word, equalTo: ConfigASCII.newline)
-                lineBreaks |= ByteWords.bytes(word, equalTo: ConfigASCII.carriageReturn)
+                lineBreaks |= ByteWords.bytes(word, equalTo: ASCII.newline)
+                lineBreaks |= ByteWords.bytes(word, equalTo: ASCII.carriageReturn)
             }
             hasLineBreak = lineBreaks != 0
             isASCII = all & ByteWords.repeated(0x80) == 0
@@ -220,80 +221,5 @@ enum ConfigValueCheck {
             self.reason = reason
             self.offset = offset
         }
-    }
-}
-
-/// How Perl prints `int($digits)`.
-enum ConfigPerlNumber {
-    /// `int("0512")` → `512`; beyond the 64-bit range Perl works with a double and prints it with
-    /// `%.15g` (`99999999999999999999` → `1e+20`).
-    static func integerString(_ digits: [UInt8]) -> [UInt8] {
-        var start = 0
-        while start < digits.count - 1 && digits[start] == ConfigASCII.zero { start += 1 }
-        if start == 0 && digits.count < 20 { return digits }
-        let trimmed = Array(digits[start...])
-        if trimmed.count < 20 { return trimmed }
-        if trimmed.count == 20 && !Array("18446744073709551615".utf8).lexicographicallyPrecedes(trimmed) {
-            return trimmed
-        }
-        guard let d = Double(trimmed.utf8String) else { return Array("Inf".utf8) }
-        if d.isInfinite { return Array("Inf".utf8) }
-        return Array(formatG15(d).utf8)
-    }
-
-    /// `printf("%.15g", d)` for a non-negative integral double ≥ 1e15.
-    static func formatG15(_ d: Double) -> String {
-        // Exact decimal expansion of m·2^e with base-1e9 limbs (least significant first).
-        let e = Int(d.exponent) - 52
-        var limbs: [UInt64] = []
-        var m = d.significandBitPattern | (1 << 52)
-        while m > 0 {
-            limbs.append(m % 1_000_000_000)
-            m /= 1_000_000_000
-        }
-        if e > 0 {
-            for _ in 0..<e {
-                var carry: UInt64 = 0
-                for i in limbs.indices {
-                    let v = limbs[i] * 2 + carry
-                    limbs[i] = v % 1_000_000_000
-                    carry = v / 1_000_000_000
-                }
-                if carry > 0 { limbs.append(carry) }
-            }
-        }
-        var digits: [UInt8] = []
-        for (i, limb) in limbs.reversed().enumerated() {
-            var s = Array(String(limb).utf8)
-            if i > 0 { s = [UInt8](repeating: ConfigASCII.zero, count: 9 - s.count) + s }
-            digits.append(contentsOf: s)
-        }
-        var exponent = digits.count - 1
-        var mantissa = Array(digits.prefix(15)).map { Int($0 - ConfigASCII.zero) }
-        let rest = digits.dropFirst(15)
-        if let first = rest.first {
-            let r = Int(first - ConfigASCII.zero)
-            let tail = rest.dropFirst().contains { $0 != ConfigASCII.zero }
-            let up = r > 5 || (r == 5 && (tail || mantissa[14] % 2 == 1))
-            if up {
-                var k = 14
-                while k >= 0 {
-                    mantissa[k] += 1
-                    if mantissa[k] < 10 { break }
-                    mantissa[k] = 0
-                    k -= 1
-                }
-                if k < 0 {
-                    mantissa.insert(1, at: 0)
-                    mantissa.removeLast()
-                    exponent += 1
-                }
-            }
-        }
-        while mantissa.count > 1 && mantissa.last == 0 { mantissa.removeLast() }
-        var out = String(mantissa[0])
-        if mantissa.count > 1 { out += "." + mantissa.dropFirst().map(String.init).joined() }
-        out += "e+" + (exponent < 10 ? "0" : "") + String(exponent)
-        return out
     }
 }

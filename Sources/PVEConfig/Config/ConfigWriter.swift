@@ -1,3 +1,4 @@
+import PVECore
 import Glibc
 
 /// Why Proxmox's writer refuses a config.
@@ -46,12 +47,12 @@ public enum ConfigWriter {
         }
         try refuseClobberedHash("snapshots", in: config.main)
         for i in 0..<config.snapshots.count {
-            out.append(ConfigASCII.newline)
-            out.append(ConfigASCII.openBracket)
+            out.append(ASCII.newline)
+            out.append(ASCII.openBracket)
             var name = config.snapshots.name(at: i)
             name.withUTF8 { out.append(contentsOf: $0) }
-            out.append(ConfigASCII.closeBracket)
-            out.append(ConfigASCII.newline)
+            out.append(ASCII.closeBracket)
+            out.append(ASCII.newline)
             try writeSection(config.snapshots[sectionAt: i], into: &out)
         }
     }
@@ -80,7 +81,7 @@ public enum ConfigWriter {
             for item in perlSplit(env, separator: 0) {
                 out.append(contentsOf: "lxc.environment.runtime: ".utf8)
                 out.append(contentsOf: item)
-                out.append(ConfigASCII.newline)
+                out.append(ASCII.newline)
             }
         }
         // A plain `lxc` member stands for the raw list.
@@ -90,10 +91,10 @@ public enum ConfigWriter {
         }
         for entry in s.lxc where entry.key != "lxc.environment.runtime" {
             appendUTF8(entry.key, to: &out)
-            out.append(ConfigASCII.colon)
-            out.append(ConfigASCII.space)
+            out.append(ASCII.colon)
+            out.append(ASCII.space)
             out.append(contentsOf: entry.valueBytes)
-            out.append(ConfigASCII.newline)
+            out.append(ASCII.newline)
         }
     }
 
@@ -109,16 +110,16 @@ public enum ConfigWriter {
         d.withUnsafeBufferPointer { text in
             guard let base = text.baseAddress else { return }
             var end = text.count
-            while end > 0 && text[end - 1] == ConfigASCII.newline { end -= 1 }
+            while end > 0 && text[end - 1] == ASCII.newline { end -= 1 }
             var start = 0
             while start < end {
                 var lineEnd = end
-                if let nl = memchr(base + start, Int32(ConfigASCII.newline), end - start) {
+                if let nl = memchr(base + start, Int32(ASCII.newline), end - start) {
                     lineEnd = UnsafePointer<UInt8>(nl.assumingMemoryBound(to: UInt8.self)) - base
                 }
-                out.append(ConfigASCII.hash)
+                out.append(ASCII.hash)
                 DescriptionCoding.encode(buffer: UnsafeBufferPointer(rebasing: text[start..<lineEnd]), into: &out)
-                out.append(ConfigASCII.newline)
+                out.append(ASCII.newline)
                 start = lineEnd + 1
             }
         }
@@ -154,7 +155,7 @@ public enum ConfigWriter {
         let entries = s.entries
         if s.mayHoldNewline {
             for (i, e) in entries.enumerated() where !e.writerSkips && !dropped.contains(i) {
-                if s.value(of: e).contains(ConfigASCII.newline) {
+                if s.value(of: e).contains(ASCII.newline) {
                     let key = s.key(of: e)
                     throw ConfigWriteError(key: key, message: "detected invalid newline inside property '\(key)'")
                 }

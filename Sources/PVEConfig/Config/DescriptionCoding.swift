@@ -1,3 +1,4 @@
+import PVECore
 /// The percent coding Proxmox uses for `#` comment lines (the `description`).
 ///
 /// Proxmox: `PVE::Tools::encode_text` / `decode_text` (`PVE::ParseUtils`). Decoding turns every
@@ -26,7 +27,7 @@ public enum DescriptionCoding {
             var i = 0
             while i < n {
                 var b = text[i]
-                if b == ConfigASCII.percent, i + 2 < n, let hi = hexValue(text[i + 1]), let lo = hexValue(text[i + 2]) {
+                if b == ASCII.percent, i + 2 < n, let hi = hexValue(text[i + 1]), let lo = hexValue(text[i + 2]) {
                     b = hi << 4 | lo
                     i += 3
                 } else {
@@ -75,7 +76,7 @@ public enum DescriptionCoding {
                     scratch[written] = b
                     written += 1
                 } else {
-                    scratch[written] = ConfigASCII.percent
+                    scratch[written] = ASCII.percent
                     scratch[written + 1] = hexDigit(b >> 4)
                     scratch[written + 2] = hexDigit(b & 0x0F)
                     written += 3
@@ -94,7 +95,7 @@ public enum DescriptionCoding {
 
     /// The upper-case hex digit of a value below 16.
     @inline(__always)
-    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? ConfigASCII.zero + v : UInt8(ascii: "A") + v - 10 }
+    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? ASCII.zero + v : UInt8(ascii: "A") + v - 10 }
 
     @inline(__always)
     static func hexValue(_ b: UInt8) -> UInt8? {

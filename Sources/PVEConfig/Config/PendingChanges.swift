@@ -1,3 +1,4 @@
+import PVECore
 /// Pending changes (`[pve:pending]`) as Proxmox models them.
 ///
 /// Proxmox: `PVE::AbstractConfig::parse_pending_delete`, `print_pending_delete`,
@@ -17,9 +18,9 @@ public struct PendingDeletion: Sendable, Hashable {
     public static func parse(_ text: String?) -> [PendingDeletion] {
         guard let text, !text.isEmpty, text != "0" else { return [] }
         var flags: [String: Bool] = [:]
-        let normalized = text.utf8.map { $0 == ConfigASCII.comma || $0 == ConfigASCII.semicolon ? ConfigASCII.space : $0 }
-        for item in normalized.split(whereSeparator: ConfigASCII.isSpace) {
-            if item.first == ConfigASCII.bang {
+        let normalized = text.utf8.map { $0 == ASCII.comma || $0 == ASCII.semicolon ? ASCII.space : $0 }
+        for item in normalized.split(whereSeparator: ASCII.isSpace) {
+            if item.first == ASCII.bang {
                 flags[String(decoding: item.dropFirst(), as: UTF8.self)] = true
             } else {
                 flags[String(decoding: item, as: UTF8.self)] = false
@@ -92,7 +93,7 @@ extension ContainerConfig {
     }
 
     private static func asciiLowercased(_ s: String) -> String {
-        String(decoding: s.utf8.map { ConfigASCII.lowercased($0) }, as: UTF8.self)
+        String(decoding: s.utf8.map { ASCII.lowercased($0) }, as: UTF8.self)
     }
 
     /// Queues a deletion as `pct set --delete` does. Returns Proxmox's warning when the key is set

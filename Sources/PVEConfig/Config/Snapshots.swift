@@ -1,3 +1,4 @@
+import PVECore
 /// What a successful snapshot operation reports besides the new config.
 public struct SnapshotOutcome: Sendable, Hashable {
     /// Warnings Proxmox prints (e.g. the removed cyclic `parent` reference), without newlines.
@@ -23,8 +24,8 @@ extension ContainerConfig {
         }
         let u = Array(name.utf8)
         let valid =
-            u.count >= 2 && ConfigASCII.isLetter(u[0])
-            && u.dropFirst().allSatisfy { ConfigASCII.isLetter($0) || ConfigASCII.isDigit($0) || $0 == ConfigASCII.underscore || $0 == ConfigASCII.hyphen }
+            u.count >= 2 && ASCII.isLetter(u[0])
+            && u.dropFirst().allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.underscore || $0 == ASCII.hyphen }
         guard valid else { throw ConfigOperationError("snapname: invalid format - invalid configuration ID '\(name)'") }
         guard u.count <= 40 else { throw ConfigOperationError("snapname: value may only be 40 characters long") }
     }

@@ -1,3 +1,4 @@
+import PVECore
 /// Volume facts about `rootfs`/`mpN`/`unusedN` values that the writer and snapshots need.
 enum VolumeInfo {
     /// The `volume` of a `rootfs`/`mpN`/`unusedN` value, or nil when the value does not parse
@@ -26,13 +27,13 @@ enum VolumeInfo {
 
     /// `PVE::Storage::parse_volume_id`: `^([a-z][a-z0-9\-_.]*[a-z0-9]):(.+)$` (any case).
     static func isVolumeID(_ v: [UInt8]) -> Bool {
-        guard let colon = v.firstIndex(of: ConfigASCII.colon) else { return false }
+        guard let colon = v.firstIndex(of: ASCII.colon) else { return false }
         // The storage part cannot contain `:`, so the first colon ends it.
         let sid = v[..<colon]
-        guard sid.count >= 2, let first = sid.first, ConfigASCII.isLetter(first), let last = sid.last,
-            ConfigASCII.isLetter(last) || ConfigASCII.isDigit(last)
+        guard sid.count >= 2, let first = sid.first, ASCII.isLetter(first), let last = sid.last,
+            ASCII.isLetter(last) || ASCII.isDigit(last)
         else { return false }
-        for b in sid where !(ConfigASCII.isLetter(b) || ConfigASCII.isDigit(b) || b == ConfigASCII.hyphen || b == ConfigASCII.underscore || b == ConfigASCII.dot) {
+        for b in sid where !(ASCII.isLetter(b) || ASCII.isDigit(b) || b == ASCII.hyphen || b == ASCII.underscore || b == ASCII.dot) {
             return false
         }
         return colon + 1 < v.count

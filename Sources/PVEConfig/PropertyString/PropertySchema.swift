@@ -1,3 +1,4 @@
+import PVECore
 /// A property-string format: the keys a value may have and how each is checked
 /// (Proxmox: a `format` hash as passed to `PVE::JSONSchema::parse_property_string`).
 /// Immutable after `init`; the unsafe buffers are owned by the instance and freed in `deinit`,

@@ -1,3 +1,4 @@
+import PVECore
 /// Proxmox property strings (`name=eth0,bridge=vmbr0,ip=dhcp`): the schema-free raw layer.
 ///
 /// Grammar (Proxmox: `PVE::JSONSchema::parse_property_string`):

@@ -1,3 +1,4 @@
+import PVECore
 /// Decodes ``PropertyStringValue`` types from property strings, with Proxmox's parsing rules and
 /// messages (Proxmox: `PVE::JSONSchema::parse_property_string` + `check_object`).
 ///

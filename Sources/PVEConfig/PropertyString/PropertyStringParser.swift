@@ -1,3 +1,4 @@
+import PVECore
 /// One comma-separated part of a property string, classified the way Proxmox's
 /// `parse_property_string` does (offsets are byte offsets into the input).
 package enum RawPart: Sendable, Equatable {

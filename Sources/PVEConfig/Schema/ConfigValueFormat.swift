@@ -1,3 +1,4 @@
+import PVECore
 /// The value formats of top-level container config keys whose values are property strings or
 /// other special formats — the single entry point the config reader uses for value checks
 /// (Proxmox: `PVE::LXC::Config::check_type` → `PVE::JSONSchema::check_format`).

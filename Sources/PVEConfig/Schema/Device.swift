@@ -1,3 +1,4 @@
+import PVECore
 /// A device passed through to a container, the value of `devN`
 /// (Proxmox: `PVE::LXC::Config::$dev_desc`, `parse_device`, `print_device`).
 ///

@@ -1,3 +1,4 @@
+import PVECore
 /// Disk sizes as Proxmox parses and prints them (Proxmox: `PVE::JSONSchema::parse_size`,
 /// `format_size`, format `disk-size`).
 ///

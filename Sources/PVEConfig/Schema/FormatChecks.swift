@@ -1,3 +1,4 @@
+import PVECore
 /// Proxmox's named value formats, each a byte-level re-implementation of the Perl validator.
 ///
 /// Every check returns `nil` when the value is accepted, or the validator's own message (without

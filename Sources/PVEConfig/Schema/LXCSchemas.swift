@@ -1,3 +1,4 @@
+import PVECore
 /// The container property-string formats of `PVE::LXC::Config`.
 package enum LXCSchemas {
     /// Keys shared by `$rootfs_desc` and `$mp_desc`.

@@ -1,3 +1,4 @@
+import PVECore
 /// The root file system (`rootfs`) or a mount point (`mpN`) of a container
 /// (Proxmox: `PVE::LXC::Config::$rootfs_desc`/`$mp_desc`, `parse_volume`, `print_ct_mountpoint`).
 ///

@@ -1,3 +1,4 @@
+import PVECore
 /// A container network interface, the value of `netN` (format `pve-lxc-network`,
 /// Proxmox: `PVE::LXC::Config::$netconf_desc`, `parse_lxc_network`, `print_lxc_network`).
 ///

@@ -1,3 +1,4 @@
+import PVECore
 /// The `startup` value of a guest config: `[[order=]N][,up=N][,down=N]`
 /// (Proxmox: `PVE::JSONSchema::pve_parse_startup_order`, format `pve-startup-order`).
 public struct StartupOrder: Sendable, Hashable {

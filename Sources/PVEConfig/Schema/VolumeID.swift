@@ -1,3 +1,4 @@
+import PVECore
 /// Storage volume identifiers `STORAGE:NAME` (Proxmox: `PVE::Storage::Plugin::parse_volume_id`,
 /// format `pve-volume-id`).
 public struct VolumeID: Sendable, Hashable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+import PVEConfig
+import PVECore
 public import PVEGuestOS
 
 /// Alpine: OpenRC runlevel links, `/etc/inittab` gettys, Debian-style interfaces with IPv6
@@ -44,10 +46,9 @@ public struct AlpineFamily: GuestFamily {
     }
 
     public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
-        var networks = ctx.config.networks
-        for (k, var net) in networks where net.ip6 == "dhcp" || net.ip6 == "auto" {
-            net.fields["ip6"] = "manual"
-            networks[k] = net
+        var networks = try ctx.config.interfaces()
+        for k in networks.indices where networks[k].ip6 == "dhcp" || networks[k].ip6 == "auto" {
+            networks[k].ip6 = "manual"
         }
         let modern = IfupdownNetwork.atLeast(version, 3, 13)
         try IfupdownNetwork.setup(&ctx, networks: networks, style: modern ? .modern : .legacy)

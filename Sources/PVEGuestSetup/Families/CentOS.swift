@@ -1,3 +1,4 @@
+import PVECore
 public import PVEGuestOS
 
 /// CentOS, Rocky Linux, AlmaLinux (and other `/etc/redhat-release` systems): network-scripts
@@ -21,12 +22,12 @@ public struct CentOSFamily: VersionResolvingFamily {
 
     /// - throws: `unsupported centos version '<v>'` outside 5 ≤ v < 11.
     public init(version: String) throws(SetupError) {
-        let number = PerlNumber.value(version)
+        let number = PerlNumber.value(of: version)
         guard number >= 5 && number < 11 else { throw SetupError("unsupported centos version '\(version)'") }
         self.version = version
     }
 
-    var number: Double { PerlNumber.value(version) }
+    var number: Double { PerlNumber.value(of: version) }
 
     /// This family with the version read from the guest if detection supplied none.
     func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
@@ -200,7 +201,7 @@ public enum RedHatSetup {
     /// in `/etc/sysconfig/network` when that file exists.
     public static func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
         let hostname = BaseSetup.nonEmpty(ctx.config.hostname) ?? "localhost"
-        let (v4, v6) = BaseSetup.primaryIPs(ctx.config)
+        let (v4, v6) = try BaseSetup.primaryIPs(ctx.config)
         let (search, _) = BaseSetup.lookupDNS(ctx)
         try BaseSetup.updateEtcHosts(&ctx, hostIP: v4 ?? v6, newName: hostname, search: search)
         try ctx.setContents("/etc/hostname", "\(hostname)\n".bytes)
@@ -240,38 +241,10 @@ public enum RedHatSetup {
     public static func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         let release = Bytes.string(try ctx.contents("/etc/redhat-release"))
         let version = try CentOSFamily.parseVersion(release)
-        if PerlNumber.value(version) >= 10 {
+        if PerlNumber.value(of: version) >= 10 {
             try NetworkManagerKeyfiles.setup(&ctx)
         } else {
             try RedHatNetworkScripts.setup(&ctx)
         }
-    }
-}
-
-/// Perl's numeric value of a string (leading decimal number, else 0), for version comparisons
-/// such as `$version >= 10`.
-enum PerlNumber {
-    static func value(_ s: String) -> Double {
-        var text = Substring(s)
-        while let c = text.first, c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0B}" || c == "\u{0C}" {
-            text = text.dropFirst()
-        }
-        var end = text.startIndex
-        var sawDigit = false
-        var sawDot = false
-        if end < text.endIndex, text[end] == "+" || text[end] == "-" { end = text.index(after: end) }
-        while end < text.endIndex {
-            let c = text[end]
-            if c.isASCII && c.isNumber {
-                sawDigit = true
-            } else if c == "." && !sawDot {
-                sawDot = true
-            } else {
-                break
-            }
-            end = text.index(after: end)
-        }
-        guard sawDigit else { return 0 }
-        return Double(text[..<end]) ?? 0
     }
 }

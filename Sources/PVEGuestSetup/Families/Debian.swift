@@ -1,3 +1,5 @@
+import PVEConfig
+import PVECore
 public import PVEGuestOS
 
 /// Debian: systemd gettys and presets, `/etc/inittab`, `/etc/network/interfaces`.
@@ -39,7 +41,7 @@ public struct DebianFamily: GuestFamily {
     }
 
     public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
-        try IfupdownNetwork.setup(&ctx, networks: ctx.config.networks, style: major >= 10 ? .modern : .legacy)
+        try IfupdownNetwork.setup(&ctx, networks: try ctx.config.interfaces(), style: major >= 10 ? .modern : .legacy)
     }
 }
 

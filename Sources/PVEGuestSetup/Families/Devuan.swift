@@ -1,3 +1,4 @@
+import PVEConfig
 public import PVEGuestOS
 
 /// Devuan: Debian's behaviour with the Debian-equivalent version; always the old interfaces form.
@@ -35,7 +36,7 @@ public struct DevuanFamily: GuestFamily {
         try DebianSetup.setupInit(self, &ctx, major: major)
     }
     public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
-        try IfupdownNetwork.setup(&ctx, networks: ctx.config.networks, style: .legacy)
+        try IfupdownNetwork.setup(&ctx, networks: try ctx.config.interfaces(), style: .legacy)
     }
     public func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) -> Bool { true }
 }

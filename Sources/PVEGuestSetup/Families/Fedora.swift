@@ -1,3 +1,4 @@
+import PVECore
 public import PVEGuestOS
 
 /// Fedora: systemd-networkd from 25 (plus the RedHat writer up to 24, or up to 27 when
@@ -26,11 +27,11 @@ public struct FedoraFamily: VersionResolvingFamily {
 
     /// - throws: `unsupported Fedora release '<v>'` below 22.
     public init(version: String) throws(SetupError) {
-        guard PerlNumber.value(version) >= 22 else { throw SetupError("unsupported Fedora release '\(version)'") }
+        guard PerlNumber.value(of: version) >= 22 else { throw SetupError("unsupported Fedora release '\(version)'") }
         self.version = version
     }
 
-    var number: Double { PerlNumber.value(version) }
+    var number: Double { PerlNumber.value(of: version) }
 
     public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.setupSecuretty(&ctx, devttydir: devttyDirectory(ctx))

@@ -1,3 +1,4 @@
+import PVECore
 public import PVEGuestOS
 
 /// Gentoo (OpenRC): `/etc/inittab` agettys, netifrc `/etc/conf.d/net`, `/etc/conf.d/hostname`.
@@ -59,7 +60,7 @@ public struct GentooFamily: VersionResolvingFamily {
                 "Can't call method \"close\" on an undefined value at /usr/share/perl5/PVE/LXC/Setup/Gentoo.pm line 178.",
                 path: path)
         }
-        let (v4, v6) = BaseSetup.primaryIPs(ctx.config)
+        let (v4, v6) = try BaseSetup.primaryIPs(ctx.config)
         let (search, _) = BaseSetup.lookupDNS(ctx)
         try BaseSetup.updateEtcHosts(&ctx, hostIP: v4 ?? v6, newName: hostname, search: search)
         try ctx.setContents(path, "hostname=\"\(short)\"\n".bytes)

@@ -1,3 +1,4 @@
+import PVECore
 public import PVEGuestOS
 
 /// openEuler: the RedHat writers (chosen by `/etc/redhat-release`), systemd gettys and presets.
@@ -25,7 +26,7 @@ public struct OpenEulerFamily: VersionResolvingFamily {
 
     /// - throws: `unsupported openEuler release '<v>'` below 24.
     public init(version: String) throws(SetupError) {
-        guard PerlNumber.value(version) >= 24 else { throw SetupError("unsupported openEuler release '\(version)'") }
+        guard PerlNumber.value(of: version) >= 24 else { throw SetupError("unsupported openEuler release '\(version)'") }
         self.version = version
     }
 

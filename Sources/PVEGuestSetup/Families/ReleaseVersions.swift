@@ -1,3 +1,4 @@
+import PVECore
 /// The plugin constructors' version reading and release checks for the RHEL, Fedora, openEuler,
 /// SUSE and Gentoo families, run inside the guest when OS detection handed over no version.
 ///
@@ -93,7 +94,7 @@ enum ReleaseVersions {
     /// `VERSION_ID` checked against a numeric minimum (`Fedora::new`, `OpenEuler::new`).
     static func versionID(_ ctx: SetupContext, minimum: Double, name: String) throws(SetupError) -> String {
         let version = osRelease(ctx)["VERSION_ID"] ?? ""
-        guard PerlNumber.value(version) >= minimum else { throw SetupError("unsupported \(name) release '\(version)'") }
+        guard PerlNumber.value(of: version) >= minimum else { throw SetupError("unsupported \(name) release '\(version)'") }
         return version
     }
 
@@ -107,15 +108,15 @@ enum ReleaseVersions {
         if let dot = bytes.firstIndex(of: UInt8(ascii: ".")), dot > 0, dot + 1 < bytes.count,
             bytes[..<dot].allSatisfy(Bytes.isDigit), bytes[(dot + 1)...].allSatisfy(Bytes.isDigit)
         {
-            let major = PerlNumber.value(Bytes.string(bytes[..<dot]))
-            let minor = PerlNumber.value(Bytes.string(bytes[(dot + 1)...]))
+            let major = PerlNumber.value(of: Bytes.string(bytes[..<dot]))
+            let minor = PerlNumber.value(of: Bytes.string(bytes[(dot + 1)...]))
             let sles = release["ID"] == "sles"
             guard major >= 42 || (major == 13 && minor <= 2) || (sles && major == 12) || major == 15 || major == 16
             else { throw SetupError("unsupported suse release '\(version)'") }
         } else if bytes.count == 8, bytes.allSatisfy(Bytes.isDigit) {
-            let year = PerlNumber.value(Bytes.string(bytes[0..<4]))
-            let month = PerlNumber.value(Bytes.string(bytes[4..<6]))
-            let day = PerlNumber.value(Bytes.string(bytes[6..<8]))
+            let year = PerlNumber.value(of: Bytes.string(bytes[0..<4]))
+            let month = PerlNumber.value(of: Bytes.string(bytes[4..<6]))
+            let day = PerlNumber.value(of: Bytes.string(bytes[6..<8]))
             guard year >= 2017 && month <= 12 && day <= 31 else {
                 throw SetupError("unsupported suse tumbleweed release '\(version)'")
             }

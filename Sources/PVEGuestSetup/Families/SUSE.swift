@@ -1,3 +1,4 @@
+import PVECore
 public import PVEGuestOS
 
 /// openSUSE Leap, Tumbleweed, Slowroll and SLES: sysconfig `ifcfg-*`/`ifroute-*` (plus

@@ -1,3 +1,5 @@
+import PVEConfig
+import PVECore
 public import PVEGuestOS
 
 /// Ubuntu: Debian with upstart ttys (12.04/14.04), systemd gettys (≥ 16.10), presets (≥ 23.04),
@@ -110,7 +112,7 @@ public struct UbuntuFamily: GuestFamily {
         if number >= 17.10 {
             try BaseSetup.setupSystemdNetworkd(&ctx)
         } else {
-            try IfupdownNetwork.setup(&ctx, networks: ctx.config.networks, style: .legacy)
+            try IfupdownNetwork.setup(&ctx, networks: try ctx.config.interfaces(), style: .legacy)
         }
     }
 }

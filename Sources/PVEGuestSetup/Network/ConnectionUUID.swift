@@ -1,29 +1,26 @@
+import PVEConfig
 import Glibc
 
 /// UUIDs for new network connection files (`UUID=` of RedHat `ifcfg-*`, `uuid=` of
 /// NetworkManager keyfiles).
 ///
 /// Proxmox: `UUID::uuid()` — a fresh random UUID on every run; Proxmox's own test runner mocks it
-/// to all zeros. The source is a task-local value so a caller can choose without threading it
-/// through every step: the default is `.zero` (reproducible, as in Proxmox's tests and our
-/// fixtures); a production caller wraps the run in `ConnectionUUID.$source.withValue(.random)`.
-public enum ConnectionUUID {
+/// to all zeros. A setup run uses random UUIDs unless its request asks for a reproducible run
+/// (``GuestSetupRequest/seed`` set).
+package enum ConnectionUUID {
     /// Where the UUIDs come from.
-    public enum Source: Sendable, Hashable {
+    package enum Source: Sendable, Hashable {
         /// `00000000-0000-0000-0000-000000000000` (Proxmox's test mode).
         case zero
         /// Random version-4 UUIDs from `/dev/urandom` (Proxmox's production behaviour).
         case random
     }
 
-    /// The source used by setup steps running in this task.
-    @TaskLocal public static var source: Source = .zero
-
     /// The all-zero UUID.
-    public static let zero = "00000000-0000-0000-0000-000000000000"
+    package static let zero = "00000000-0000-0000-0000-000000000000"
 
-    /// A new UUID from the current source (falls back to zeros if `/dev/urandom` is unreadable).
-    public static func make() -> String {
+    /// A new UUID from `source` (falls back to zeros if `/dev/urandom` is unreadable).
+    package static func make(_ source: Source) -> String {
         guard source == .random, var bytes = randomBytes(16) else { return zero }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
@@ -53,5 +50,5 @@ public enum ConnectionUUID {
 
 extension SetupContext {
     /// `UUID::uuid()` for a connection file.
-    mutating func connectionUUID() -> String { ConnectionUUID.make() }
+    mutating func connectionUUID() -> String { ConnectionUUID.make(connectionUUIDs) }
 }

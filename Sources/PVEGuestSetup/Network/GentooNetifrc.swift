@@ -1,3 +1,5 @@
+public import PVEConfig
+import PVECore
 /// Gentoo netifrc: the marker block of `/etc/conf.d/net` and the `/etc/init.d/net.<name>` links.
 ///
 /// Proxmox: `PVE::LXC::Setup::Gentoo::setup_network`. Proxmox walks the interfaces in Perl hash
@@ -11,12 +13,12 @@ public enum GentooNetifrc {
     }
 
     /// Renders `/etc/conf.d/net` for the interfaces, in the given order.
-    public static func render(_ networks: [(index: Int, settings: NetworkSettings)]) -> Output {
+    public static func render(_ networks: [NetworkInterface]) -> Output {
         var data = ""
         var up: [String] = []
         func markUp(_ name: String) { if !up.contains(name) { up.append(name) } }
 
-        for (_, net) in networks {
+        for net in networks {
             guard let name = BaseSetup.nonEmpty(net.name) else { continue }
             var config: [String] = []
             var routes: [String] = []
@@ -66,7 +68,7 @@ public enum GentooNetifrc {
     /// Replaces `/etc/conf.d/net` with the block and links `net.<name>` → `net.lo` for every
     /// interface that is brought up.
     public static func setup(_ ctx: inout SetupContext) throws(SetupError) {
-        let output = render(ctx.config.sortedNetworks)
+        let output = render(try ctx.config.interfaces())
         try ctx.modifyFile("/etc/conf.d/net", output.data.bytes, options: MarkerBlock.Options(placement: .replaceFile))
         for name in output.upInterfaces {
             ctx.symlink("net.lo", at: "/etc/init.d/net.\(name)")

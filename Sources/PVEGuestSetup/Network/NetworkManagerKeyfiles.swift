@@ -1,3 +1,5 @@
+public import PVEConfig
+import PVECore
 /// NetworkManager keyfiles: `/etc/NetworkManager/system-connections/<name>.nmconnection`, mode 0600.
 ///
 /// Proxmox: `PVE::LXC::Setup::CentOS::setup_network_with_networkmanager` (RHEL-family 10 and later).
@@ -11,10 +13,10 @@ public enum NetworkManagerKeyfiles {
     ///   - nameservers: every configured nameserver (split into IPv4 and IPv6 lists here; entries
     ///     that are neither plain address family are dropped).
     public static func render(
-        _ net: NetworkSettings, name: String, uuid: String, search: String?, nameservers: [String]
+        _ net: NetworkInterface, name: String, uuid: String, search: String?, nameservers: [String]
     ) -> String {
-        let v4 = nameservers.filter { IPAddress.parseIPv4($0) != nil }
-        let v6 = nameservers.filter { IPAddress.parseIPv6($0) != nil }
+        let v4 = nameservers.filter { IPAddress($0)?.bitWidth == 32 }
+        let v6 = nameservers.filter { IPAddress($0)?.bitWidth == 128 }
         let searchList = BaseSetup.nonEmpty(search).map { BaseSetup.splitList($0).joined(separator: ";") }
 
         var out = "[connection]\nid=\(name)\nuuid=\(uuid)\ntype=ethernet\ninterface-name=\(name)\n"
@@ -66,7 +68,7 @@ public enum NetworkManagerKeyfiles {
     public static func setup(_ ctx: inout SetupContext) throws(SetupError) {
         let dir = "/etc/NetworkManager/system-connections"
         ctx.makePath(dir)
-        for (_, net) in ctx.config.sortedNetworks {
+        for net in try ctx.config.interfaces() {
             guard let name = BaseSetup.nonEmpty(net.name) else { continue }
             let (search, nameserver) = BaseSetup.lookupDNS(ctx)
             let uuid = ctx.connectionUUID()

@@ -1,3 +1,5 @@
+public import PVEConfig
+import PVECore
 /// RedHat network-scripts: `/etc/sysconfig/network-scripts/ifcfg-<name>`, `route-<name>`,
 /// `route6-<name>` and the `NETWORKING` flags of `/etc/sysconfig/network`.
 ///
@@ -22,7 +24,7 @@ public enum RedHatNetworkScripts {
     ///   - nameservers: every nameserver.
     /// - throws: `unable to parse ipv4 address/mask` for an address `parse_ipv4_cidr` rejects.
     public static func render(
-        _ net: NetworkSettings, name: String, uuid: String, search: String?, nameservers: [String]
+        _ net: NetworkInterface, name: String, uuid: String, search: String?, nameservers: [String]
     ) throws(SetupError) -> Interface? {
         let header = "DEVICE=\(name)\nONBOOT=yes\nUUID=\(uuid)\n"
         var data = ""
@@ -84,7 +86,7 @@ public enum RedHatNetworkScripts {
         ctx.makePath(dir)
         var hasIPv4 = false
         var hasIPv6 = false
-        for (_, net) in ctx.config.sortedNetworks {
+        for net in try ctx.config.interfaces() {
             guard let name = BaseSetup.nonEmpty(net.name) else { continue }
             if net.ip != nil { hasIPv4 = true }
             if net.ip6 != nil { hasIPv6 = true }

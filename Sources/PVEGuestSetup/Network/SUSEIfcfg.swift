@@ -1,3 +1,5 @@
+public import PVEConfig
+import PVECore
 /// SUSE wicked/sysconfig files: `/etc/sysconfig/network/ifcfg-<name>` and the marker block of
 /// `ifroute-<name>`.
 ///
@@ -13,7 +15,7 @@ public enum SUSEIfcfg {
 
     /// Renders one interface; `nil` when Proxmox skips it (configured, but neither an address nor
     /// DHCP, e.g. `ip6=auto` alone).
-    public static func render(_ net: NetworkSettings, name: String) -> Interface? {
+    public static func render(_ net: NetworkInterface, name: String) -> Interface? {
         var routes = ""
         var dhcp = 0
         var addresses: [String] = []
@@ -68,7 +70,7 @@ public enum SUSEIfcfg {
     public static func setup(_ ctx: inout SetupContext) throws(SetupError) {
         let dir = "/etc/sysconfig/network"
         ctx.makePath(dir)
-        for (_, net) in ctx.config.sortedNetworks {
+        for net in try ctx.config.interfaces() {
             guard let name = BaseSetup.nonEmpty(net.name), let rendered = render(net, name: name) else { continue }
             try ctx.setContents("\(dir)/ifcfg-\(name)", rendered.ifcfg.bytes)
             try ctx.modifyFile(

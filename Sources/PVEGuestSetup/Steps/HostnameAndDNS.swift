@@ -1,3 +1,5 @@
+import PVEConfig
+import PVECore
 import PVESystem
 
 /// The shared steps of `PVE::LXC::Setup::Base`, as static functions so a family can call the
@@ -25,8 +27,9 @@ extension BaseSetup {
     }
 
     /// `PVE::LXC::get_primary_ips`: net0's IPv4 and IPv6 without prefix.
-    public static func primaryIPs(_ config: GuestSetupConfig) -> (ipv4: String?, ipv6: String?) {
-        guard let net = config.networks[0] else { return (nil, nil) }
+    /// - throws: net0's format error.
+    public static func primaryIPs(_ config: GuestSetupConfig) throws(SetupError) -> (ipv4: String?, ipv6: String?) {
+        guard let net = try config.primaryInterface() else { return (nil, nil) }
         func strip(_ v: String?, _ special: Set<String>) -> String? {
             guard let v, !v.isEmpty, v != "0" else { return nil }
             if special.contains(v) { return nil }
@@ -100,7 +103,7 @@ extension BaseSetup {
     public static func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
         let hostname = nonEmpty(ctx.config.hostname) ?? "localhost"
         let short = String(hostname.prefix { $0 != "." })
-        let (v4, v6) = primaryIPs(ctx.config)
+        let (v4, v6) = try primaryIPs(ctx.config)
         let (search, _) = lookupDNS(ctx)
         try updateEtcHosts(&ctx, hostIP: v4 ?? v6, newName: hostname, search: search)
         try ctx.setContents("/etc/hostname", "\(short)\n".bytes)

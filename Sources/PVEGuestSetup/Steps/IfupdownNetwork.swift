@@ -1,3 +1,5 @@
+public import PVEConfig
+import PVECore
 import PVESystem
 
 /// `/etc/network/interfaces` for the ifupdown families (Debian, Devuan, Ubuntu < 17.10, Alpine):
@@ -47,12 +49,10 @@ public enum IfupdownNetwork {
         return wantMinor == 0
     }
 
-    /// Builds the desired state from the `netN` entries (sorted by N; a later duplicate name wins).
-    static func interfaces(_ networks: [Int: NetworkSettings]) throws(SetupError) -> [String: Interface] {
+    /// Builds the desired state from the `netN` interfaces (in index order; a later duplicate name wins).
+    static func interfaces(_ networks: [NetworkInterface]) throws(SetupError) -> [String: Interface] {
         var result: [String: Interface] = [:]
-        for key in networks.keys.sorted() {
-            guard let d = networks[key] else { continue }
-            if let error = d.formatError { throw SetupError(error) }
+        for d in networks {
             guard let name = BaseSetup.nonEmpty(d.name) else { continue }
             var net = Interface()
             var cidr: String?
@@ -101,7 +101,7 @@ public enum IfupdownNetwork {
     }
 
     /// Writes `/etc/network/interfaces` (nothing when no interface is managed).
-    public static func setup(_ ctx: inout SetupContext, networks: [Int: NetworkSettings], style: Style) throws(SetupError) {
+    public static func setup(_ ctx: inout SetupContext, networks: [NetworkInterface], style: Style) throws(SetupError) {
         let managed = try interfaces(networks)
         if managed.isEmpty { return }
         let path = "/etc/network/interfaces"

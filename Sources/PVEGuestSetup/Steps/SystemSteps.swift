@@ -1,4 +1,5 @@
 import PVEConfig
+import PVECore
 import PVESystem
 
 extension BaseSetup {

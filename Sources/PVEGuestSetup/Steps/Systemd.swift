@@ -1,3 +1,5 @@
+import PVEConfig
+import PVECore
 import PVESystem
 
 extension BaseSetup {
@@ -105,8 +107,7 @@ extension BaseSetup {
 
     /// `setup_systemd_networkd`: one `/etc/systemd/network/<name>.network` per interface.
     public static func setupSystemdNetworkd(_ ctx: inout SetupContext) throws(SetupError) {
-        for (_, d) in ctx.config.sortedNetworks {
-            if let error = d.formatError { throw SetupError(error) }
+        for d in try ctx.config.interfaces() {
             guard let name = nonEmpty(d.name) else { continue }
             var data = "[Match]\nName = \(name)\n\n[Network]\nDescription = Interface \(name) autoconfigured by PVE\n"
             var routes = ""

@@ -1,3 +1,4 @@
+import PVECore
 /// SHA-1, SHA-512, Base64 and glibc's SHA-512 `crypt` (`$6$`), for hashing a clear-text root
 /// password the way Proxmox does (`crypt(pw, '$6$' . substr(sha1_base64(time), 0, 8) . '$')`).
 enum Crypt {

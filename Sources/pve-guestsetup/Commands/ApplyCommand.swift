@@ -52,12 +52,10 @@ enum ApplyCommand: CLICommand {
         guard let hook = SetupHook(rawValue: hookName) else {
             throw UsageError("The value '\(hookName)' is invalid for '--hook <hook>' (pre-start, post-create, post-clone)")
         }
-        var seed: UInt64
+        var seed: UInt64?
         if let s = parsed.value("--seed") {
             guard let v = UInt64(s) else { throw UsageError("The value '\(s)' is invalid for '--seed <n>'") }
             seed = v
-        } else {
-            seed = UInt64(truncatingIfNeeded: time(nil)) ^ (UInt64(getpid()) << 20)
         }
         let configBytes: [UInt8]
         do {
@@ -69,7 +67,7 @@ enum ApplyCommand: CLICommand {
         guard stat(rootfs, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
             throw CommandFailure("apply: rootfs '\(rootfs)' is not a directory")
         }
-        let config: GuestSetupConfig
+        let config: ContainerConfig
         do {
             let read = try ConfigReader.read(
                 configBytes, file: configPath, vmid: ConfigReader.vmid(fromPath: configPath) ?? "100", mode: .lenient,
@@ -77,7 +75,7 @@ enum ApplyCommand: CLICommand {
             for d in read.diagnostics where d.kind == .warning || d.kind == .error {
                 console.err(d.message.hasSuffix("\n") ? d.message : d.message + "\n")
             }
-            config = GuestSetupConfig(read.config)
+            config = read.config
         } catch {
             throw CommandFailure("apply: \(configPath): \(error.message)")
         }
@@ -107,32 +105,28 @@ enum ApplyCommand: CLICommand {
 
         let os: DetectedOS
         do {
-            os = try OSDetector.detect(in: fs, configuredType: config.ostype.map { OSType($0) })
+            os = try OSDetector.detect(in: fs, configuredType: config.main["ostype"].map { OSType($0) })
         } catch {
             for w in error.warnings { console.err(w + "\n") }
             throw CommandFailure("apply: " + (error.file.map { "\($0): " } ?? "") + error.message)
         }
         for w in os.warnings { console.err(w + "\n") }
 
-        let result: (context: SetupContext, changes: [OverlayFileSystem.Change])
+        let result: GuestSetupResult
         do {
-            // Proxmox writes a fresh random UUID into every new ifcfg/nmconnection file; only a seeded
-            // (reproducible) run uses the all-zero UUIDs of Proxmox's test mode.
-            let uuids: ConnectionUUID.Source = parsed.value("--seed") == nil ? .random : .zero
-            result = try ConnectionUUID.$source.withValue(uuids) {
-                Result { () throws(SetupError) in
-                    try GuestSetup.apply(
-                        hook, os: os, on: fs, config: config, host: host, now: HostFacts.now(), seed: seed,
-                        processOwner: FileOwner(uid: getuid(), gid: getgid()), rootPassword: parsed.value("--root-password"),
-                        sshKeys: keys.isEmpty ? nil : keys.joined(separator: "\n"),
-                        sshKeyGenerator: SSHKeygen(runner: SpawnRunner()), dryRun: dryRun)
-                }
-            }.get()
+            // Without --seed the run is random, as in production Proxmox (fresh connection UUIDs);
+            // a seeded run is reproducible (srand(seed), all-zero UUIDs of Proxmox's test mode).
+            let request = GuestSetupRequest(
+                hook: hook, rootPassword: parsed.value("--root-password"),
+                sshKeys: keys.isEmpty ? nil : keys.joined(separator: "\n"), host: host, now: HostFacts.now(), seed: seed,
+                processOwner: FileOwner(uid: getuid(), gid: getgid()), sshKeyGenerator: SSHKeygen(runner: SpawnRunner()),
+                dryRun: dryRun)
+            result = try GuestSetup.apply(request, config: config, os: os, to: fs)
         } catch {
             throw CommandFailure(failureText(error))
         }
 
-        for m in result.context.messages {
+        for m in result.messages {
             switch m.kind {
             case .info:
                 if json {
@@ -146,8 +140,7 @@ enum ApplyCommand: CLICommand {
             }
         }
         if json {
-            let report = SetupReport(changes: result.changes, records: result.context.records)
-            console.out(renderJSON(report, hook: hook, os: os, dryRun: dryRun, messages: result.context.messages).rendered() + "\n")
+            console.out(renderJSON(result.report, hook: hook, os: os, dryRun: dryRun, messages: result.messages).rendered() + "\n")
         } else if dryRun {
             console.writeOutBytes(UnifiedDiff.render(result.changes))
         }

@@ -1,4 +1,5 @@
 import PVEConfig
+import PVECore
 
 enum ConfigCommand: CLICommand {
     static let subcommands: [any CLICommand.Type] = [

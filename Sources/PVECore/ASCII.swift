@@ -1,4 +1,4 @@
-/// Byte constants and byte classes used by the property-string and config parsers.
+/// Byte constants and byte classes, the one table every module of the package uses.
 ///
 /// The classes follow Perl's meaning on byte strings (Proxmox's code works on bytes): `\s` is
 /// ASCII whitespace including vertical tab, `\d` is `0`-`9`, `\w` is `[A-Za-z0-9_]`.
@@ -20,6 +20,16 @@ package enum ASCII {
     package static let one = UInt8(ascii: "1")
     package static let nine = UInt8(ascii: "9")
     package static let nul: UInt8 = 0
+    package static let carriageReturn = UInt8(ascii: "\r")
+    package static let hash = UInt8(ascii: "#")
+    package static let openBracket = UInt8(ascii: "[")
+    package static let closeBracket = UInt8(ascii: "]")
+    package static let hyphen = UInt8(ascii: "-")
+    package static let bang = UInt8(ascii: "!")
+    package static let lowerA = UInt8(ascii: "a")
+    package static let lowerZ = UInt8(ascii: "z")
+    package static let upperA = UInt8(ascii: "A")
+    package static let upperZ = UInt8(ascii: "Z")
 
     /// Perl `\s` on a byte string: space, `\t`, `\n`, `\v`, `\f`, `\r`.
     @inline(__always) package static func isSpace(_ b: UInt8) -> Bool {
@@ -28,6 +38,14 @@ package enum ASCII {
 
     /// Perl `\d` on a byte string.
     @inline(__always) package static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+    /// Perl's `\h` on a byte string: space, tab and U+00A0 (byte 0xA0).
+    @inline(__always) package static func isHorizontalSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0xA0
+    }
+
+    /// `[a-z]`.
+    @inline(__always) package static func isLower(_ b: UInt8) -> Bool { b &- 0x61 < 26 }
 
     /// `[A-Za-z]`.
     @inline(__always) package static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
@@ -46,5 +64,10 @@ package enum ASCII {
     /// ASCII lower-casing of one byte.
     @inline(__always) package static func lowercased(_ b: UInt8) -> UInt8 {
         b &- 0x41 < 26 ? b | 0x20 : b
+    }
+
+    /// ASCII lower-casing of a string (other bytes unchanged).
+    package static func lowercased(_ s: String) -> String {
+        String(decoding: s.utf8.map(lowercased), as: UTF8.self)
     }
 }
