@@ -164,10 +164,13 @@ enum TreeCopy {
         let args = Self.arguments(dir, rootfs: rootfs)
 
         if let error = TestFiles.readString(dir + "/error") {
-            let first = String(error.split(separator: "\n").first ?? "")
+            // Every line of `error`, in order and adjacent (a multi-line message such as
+            // `format error` + the failing property).
+            var text = error
+            while text.hasSuffix("\n") { text.removeLast() }
             let (code, _, err) = Self.run(args)
             #expect(code == 1, "\(name): exit \(code), stderr: \(err)")
-            #expect(err.contains(first), "\(name): stderr \(err) lacks \(first)")
+            #expect(err.contains(text), "\(name): stderr \(err) lacks \(text)")
             #expect(TreeSnapshot(rootfs) == before, "\(name): tree changed on error")
             return
         }

@@ -110,7 +110,8 @@ extension BaseSetup {
             }
             home = found ?? ""
         }
-        guard ctx.isDirectory(home) || ctx.isSymlink(home) else {
+        // Perl's `-d`/`-l` on an undefined or empty home are false (no `root` line in /etc/passwd).
+        guard !home.isEmpty, ctx.isDirectory(home) || ctx.isSymlink(home) else {
             throw SetupError("home directory '\(home)' of \(user) does not exist!", path: home)
         }
         if !ctx.isDirectory("\(home)/.ssh") {
