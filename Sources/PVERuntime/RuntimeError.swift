@@ -1,3 +1,4 @@
+public import PVESystem
 /// A failure of the process layer or of an LXC tool, with a sentence that says what failed.
 ///
 /// The messages Proxmox itself prints are reproduced verbatim where there is one
@@ -50,7 +51,7 @@ public struct RuntimeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The last lines of the command's standard error (at most 4 lines / 1000 bytes), trimmed.
     public var standardErrorTail: String
     /// The system error number, for `.executableNotFound`, `.spawnFailed` and `.systemCallFailed`.
-    public var errno: Int32?
+    public var errno: Errno?
 
     /// Creates an error.
     /// - Parameters:
@@ -66,7 +67,7 @@ public struct RuntimeError: Error, Sendable, Hashable, CustomStringConvertible {
         command: Command? = nil,
         status: TerminationStatus? = nil,
         standardErrorTail: String = "",
-        errno: Int32? = nil
+        errno: Errno? = nil
     ) {
         self.code = code
         self.message = message

@@ -1,3 +1,4 @@
+import PVESystem
 import PVERuntime
 import PVETestSupport
 import Testing
@@ -212,7 +213,7 @@ import Testing
 
     @Test func missingLXCTools() {
         let runner = RecordingRunner { c in
-            .fail(RuntimeError(.executableNotFound, "cannot run", command: c, errno: 2))
+            .fail(RuntimeError(.executableNotFound, "cannot run", command: c, errno: .noSuchFileOrDirectory))
         }
         let o = run(["status", "100"], runner: runner)
         #expect(o.code == 1)

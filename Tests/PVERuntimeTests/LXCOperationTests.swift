@@ -1,3 +1,4 @@
+import PVESystem
 import PVERuntime
 import PVETestSupport
 import Testing
@@ -61,7 +62,7 @@ import Testing
         let runner = RecordingRunner { c in
             .fail(
                 RuntimeError(
-                    .executableNotFound, "cannot run '\(c.executable)': no such file or directory", command: c, errno: 2
+                    .executableNotFound, "cannot run '\(c.executable)': no such file or directory", command: c, errno: .noSuchFileOrDirectory
                 ))
         }
         let lxc = LXC(runner: runner, toolDirectory: "/nowhere")

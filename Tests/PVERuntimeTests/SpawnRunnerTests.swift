@@ -1,3 +1,4 @@
+import PVESystem
 import Glibc
 import PVERuntime
 import PVETestSupport
@@ -140,7 +141,7 @@ import Testing
             })
         #expect(e.code == .executableNotFound)
         #expect(e.message == "cannot run '/nonexistent/lxc-info': no such file or directory")
-        #expect(e.errno == 2)
+        #expect(e.errno == .noSuchFileOrDirectory)
         #expect(e.command == Command("/nonexistent/lxc-info", ["-n", "1"]))
     }
 

@@ -1,3 +1,4 @@
+import PVESystem
 extension LXC {
     // MARK: - Running a tool
 
@@ -7,7 +8,7 @@ extension LXC {
             return try runner.run(command, options: options)
         } catch {
             guard error.code == .executableNotFound else { throw error }
-            let reason = error.errno.map(systemErrorDescription) ?? "not executable"
+            let reason = error.errno?.description ?? "not executable"
             throw RuntimeError(
                 .toolNotInstalled,
                 "\(command.name) is not installed (\(command.executable): \(reason)); install the Debian package 'lxc'",

@@ -1,3 +1,4 @@
+import PVESystem
 import Glibc
 import Synchronization
 
@@ -32,15 +33,15 @@ public struct SpawnRunner: CommandRunner {
         }
         if let e = Sys.executableError(command.executable) {
             throw RuntimeError(
-                .executableNotFound, "cannot run '\(command.executable)': \(systemErrorDescription(e))",
-                command: command, errno: e)
+                .executableNotFound, "cannot run '\(command.executable)': \(Errno(rawValue: e))",
+                command: command, errno: Errno(rawValue: e))
         }
         if command.workingDirectory != nil, !Sys.canChangeDirectory {
             throw RuntimeError(
                 .spawnFailed,
                 "cannot run '\(command.executable)' in another directory: "
                     + "this C library lacks posix_spawn_file_actions_addchdir_np",
-                command: command, errno: ENOSYS)
+                command: command, errno: .notImplemented)
         }
         let environment = command.environment.resolved(from: Sys.currentEnvironment())
         if options.isInteractive {
@@ -145,8 +146,8 @@ public struct SpawnRunner: CommandRunner {
             // The executable passed access(X_OK) above, so with a working directory the usual errno values
             // (ENOENT, EACCES, ENOTDIR) come from the chdir; ENOEXEC is always about the program.
             if error.call == "posix_spawn",
-                error.errno == ENOEXEC
-                    || command.workingDirectory == nil && [ENOENT, EACCES, ENOTDIR].contains(error.errno)
+                error.errno.rawValue == ENOEXEC
+                    || command.workingDirectory == nil && [ENOENT, EACCES, ENOTDIR].contains(error.errno.rawValue)
             {
                 throw RuntimeError(
                     .executableNotFound, "cannot run '\(command.executable)': \(error.reason)", command: command,

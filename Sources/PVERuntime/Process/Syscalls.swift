@@ -1,23 +1,23 @@
 import Glibc
+import PVESystem
 import Synchronization
 
-// Every libc call of the process layer goes through this file, so the unsafe code is in one place.
-// Calls that can be interrupted are retried on EINTR.
+// The process layer's own libc calls (pipes, poll, waitpid, posix_spawn): the unsafe code is in
+// one place. Descriptors are opened, read and closed through PVESystem's `Syscalls`, errors are
+// PVESystem's `Errno`. Calls that can be interrupted are retried on EINTR.
 
-/// A failed system call: its name and the `errno` value.
+/// A failed system call: its name and the error number.
 struct SystemCallError: Error, Sendable, Hashable {
     var call: String
-    var errno: Int32
+    var errno: Errno
 
-    var reason: String { systemErrorDescription(errno) }
-}
+    init(call: String, errno: Int32) {
+        self.call = call
+        self.errno = Errno(rawValue: errno)
+    }
 
-/// `strerror` as a Swift string, in lower case as Proxmox-style messages print it.
-func systemErrorDescription(_ code: Int32) -> String {
-    guard let text = strerror(code) else { return "error \(code)" }
-    let s = String(cString: text)
-    guard let first = s.first else { return s }
-    return first.lowercased() + s.dropFirst()
+    /// The C library's text, first letter lower-cased (``PVESystem/Errno/description``).
+    var reason: String { errno.description }
 }
 
 /// Serialises "create a pipe and mark it close-on-exec" against `posix_spawn`, so that no child spawned by
@@ -46,7 +46,7 @@ enum Sys {
     }
 
     static func close(_ fd: Int32) {
-        if fd >= 0 { _ = Glibc.close(fd) }
+        if fd >= 0 { Syscalls.close(fd) }
     }
 
     enum ReadResult {
@@ -57,14 +57,11 @@ enum Sys {
     }
 
     static func read(_ fd: Int32, into buffer: inout [UInt8]) -> ReadResult {
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n > 0 { return .data(n) }
-            if n == 0 { return .endOfFile }
-            let e = errno
-            if e == EINTR { continue }
-            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
-            return .failed(e)
+        switch buffer.withUnsafeMutableBytes({ Syscalls.read(fd, into: $0) }) {
+        case .success(0): return .endOfFile
+        case .success(let n): return .data(n)
+        case .failure(let e) where e.rawValue == EAGAIN || e.rawValue == EWOULDBLOCK: return .wouldBlock
+        case .failure(let e): return .failed(e.rawValue)
         }
     }
 
@@ -233,9 +230,10 @@ enum Sys {
 
     /// Opens `/dev/null` (close-on-exec) for a child's standard input or discarded output.
     static func openDevNull(writable: Bool) throws(SystemCallError) -> Int32 {
-        let fd = open("/dev/null", (writable ? O_WRONLY : O_RDONLY) | O_CLOEXEC)
-        if fd < 0 { throw SystemCallError(call: "open /dev/null", errno: errno) }
-        return fd
+        switch Syscalls.open("/dev/null", (writable ? O_WRONLY : O_RDONLY) | O_CLOEXEC) {
+        case .success(let fd): return fd
+        case .failure(let e): throw SystemCallError(call: "open /dev/null", errno: e.rawValue)
+        }
     }
 
     /// Ignores SIGINT and SIGQUIT while an interactive child owns the terminal (as `system(3)` does);

@@ -1,4 +1,4 @@
-import Glibc
+package import Glibc
 
 // Every libc call of the package goes through this file. Calls that may be interrupted by a
 // signal are repeated on EINTR; results come back as `Result<_, Errno>` so callers decide how to
@@ -28,8 +28,10 @@ private func withCName<T>(_ name: String, _ body: (UnsafePointer<CChar>) -> Resu
 @_silgen_name("flock")
 private func c_flock(_ fd: CInt, _ operation: CInt) -> CInt
 
-enum Syscalls {
-    static func open(_ path: String, _ flags: CInt, _ mode: mode_t = 0) -> Result<CInt, Errno> {
+/// The file layer's system calls; `package` so the process layer (PVERuntime) opens, reads and
+/// closes descriptors through the same wrappers.
+package enum Syscalls {
+    package static func open(_ path: String, _ flags: CInt, _ mode: mode_t = 0) -> Result<CInt, Errno> {
         withCName(path) { p in retryingInterrupts { Glibc.open(p, flags, mode) } }
     }
 
@@ -39,7 +41,7 @@ enum Syscalls {
 
     /// Closes `fd`. Not retried on EINTR: on Linux the descriptor is gone either way.
     @discardableResult
-    static func close(_ fd: CInt) -> Result<Void, Errno> {
+    package static func close(_ fd: CInt) -> Result<Void, Errno> {
         Glibc.close(fd) == 0 ? .success(()) : .failure(Errno(rawValue: Glibc.errno))
     }
 
@@ -76,7 +78,7 @@ enum Syscalls {
         }
     }
 
-    static func read(_ fd: CInt, into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+    package static func read(_ fd: CInt, into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
         retryingInterrupts { Glibc.read(fd, buffer.baseAddress, buffer.count) }
     }
 
