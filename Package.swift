@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "PVEGuestOSTests", dependencies: ["PVECore", "PVEGuestOS", "PVESystem", "PVETestSupport"]),
         .testTarget(
             name: "PVEGuestSetupTests",
-            dependencies: ["PVEGuestSetup", "PVECore", "PVEConfig", "PVECore", "PVEGuestOS", "PVESystem", "PVETestSupport"]
+            dependencies: ["PVEGuestSetup", "PVECore", "PVEConfig", "PVEGuestOS", "PVESystem", "PVETestSupport"]
         ),
         .testTarget(
             name: "PVEStorageTests", dependencies: ["PVEStorage", "PVEConfig", "PVERuntime", "PVESystem", "PVETestSupport"]

@@ -1,4 +1,4 @@
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// One distribution family's setup behaviour: Proxmox's setup plugin class.
 ///
@@ -10,7 +10,7 @@ public import PVEGuestOS
 ///
 /// Add a family: create a type under `Families/`, conform it, and register it in
 /// `GuestFamilies.factories`.
-public protocol GuestFamily: Sendable {
+package protocol GuestFamily: Sendable {
     /// The plugin type (`ostype`).
     var osType: OSType { get }
     /// The version as the plugin stores it (`$self->{version}`), as text.
@@ -55,41 +55,41 @@ public protocol GuestFamily: Sendable {
 }
 
 extension GuestFamily {
-    public func devttyDirectory(_ ctx: SetupContext) -> String { ctx.config.unprivileged ? "" : "lxc/" }
-    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {}
-    public func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) {}
-    public func setHostname(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.setHostname(&ctx) }
-    public func setDNS(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.setDNS(&ctx) }
-    public func setTimezone(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.setTimezone(&ctx) }
-    public func setUserPassword(_ ctx: inout SetupContext, user: String, password: String?) throws(SetupError) {
+    package func devttyDirectory(_ ctx: SetupContext) -> String { ctx.config.unprivileged ? "" : "lxc/" }
+    package func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {}
+    package func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) {}
+    package func setHostname(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.setHostname(&ctx) }
+    package func setDNS(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.setDNS(&ctx) }
+    package func setTimezone(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.setTimezone(&ctx) }
+    package func setUserPassword(_ ctx: inout SetupContext, user: String, password: String?) throws(SetupError) {
         try BaseSetup.setUserPassword(&ctx, user: user, password: password)
     }
-    public func setUserAuthorizedSSHKeys(_ ctx: inout SetupContext, user: String, keys: String) throws(SetupError) {
+    package func setUserAuthorizedSSHKeys(_ ctx: inout SetupContext, user: String, keys: String) throws(SetupError) {
         try BaseSetup.setUserAuthorizedSSHKeys(&ctx, user: user, keys: keys)
     }
-    public func clearMachineID(_ ctx: inout SetupContext, clone: Bool) throws(SetupError) {
+    package func clearMachineID(_ ctx: inout SetupContext, clone: Bool) throws(SetupError) {
         try BaseSetup.clearMachineID(&ctx, clone: clone)
     }
-    public var sshHostKeyTypes: [(type: String, basename: String)] {
+    package var sshHostKeyTypes: [(type: String, basename: String)] {
         [("rsa", "ssh_host_rsa_key"), ("ecdsa", "ssh_host_ecdsa_key"), ("ed25519", "ssh_host_ed25519_key")]
     }
-    public func initPath(_ ctx: SetupContext) throws(SetupError) -> String? { try BaseSetup.initPath(ctx) }
-    public func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> String? {
+    package func initPath(_ ctx: SetupContext) throws(SetupError) -> String? { try BaseSetup.initPath(ctx) }
+    package func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> String? {
         try BaseSetup.checkSystemdNesting(ctx, initPath: initPath)
     }
-    public func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> Bool {
+    package func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> Bool {
         try BaseSetup.unifiedCgroupV2Support(ctx, initPath: initPath)
     }
-    public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.preStartHook(self, &ctx) }
-    public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
+    package func preStartHook(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.preStartHook(self, &ctx) }
+    package func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
         try BaseSetup.postCreateHook(self, &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
     }
-    public func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.postCloneHook(self, &ctx) }
+    package func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) { try BaseSetup.postCloneHook(self, &ctx) }
 }
 
 extension SetupContext {
     /// Runs one named step: records it as the current step and tags its error with the name.
-    public mutating func step(_ name: String, _ body: (inout SetupContext) throws(SetupError) -> Void) throws(SetupError) {
+    package mutating func step(_ name: String, _ body: (inout SetupContext) throws(SetupError) -> Void) throws(SetupError) {
         let previous = currentStep
         currentStep = name
         defer { currentStep = previous }

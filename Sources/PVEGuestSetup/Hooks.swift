@@ -14,7 +14,7 @@ public enum SetupHook: String, Sendable, Hashable, CaseIterable {
 
 extension BaseSetup {
     /// `Base.pm: pre_start_hook`: `/fastboot`, init, network, hostname, DNS, time zone.
-    public static func preStartHook(_ family: some GuestFamily, _ ctx: inout SetupContext) throws(SetupError) {
+    package static func preStartHook(_ family: some GuestFamily, _ ctx: inout SetupContext) throws(SetupError) {
         try ctx.step("pre_start_hook") { (c: inout SetupContext) throws(SetupError) in
             try c.setContents("/fastboot", [])
         }
@@ -26,7 +26,7 @@ extension BaseSetup {
     }
 
     /// `Base.pm: post_create_hook`, in Proxmox's order.
-    public static func postCreateHook(
+    package static func postCreateHook(
         _ family: some GuestFamily, _ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?
     ) throws(SetupError) {
         try ctx.step("clear_machine_id") { (c: inout SetupContext) throws(SetupError) in
@@ -51,7 +51,7 @@ extension BaseSetup {
     }
 
     /// `Base.pm: post_clone_hook`.
-    public static func postCloneHook(_ family: some GuestFamily, _ ctx: inout SetupContext) throws(SetupError) {
+    package static func postCloneHook(_ family: some GuestFamily, _ ctx: inout SetupContext) throws(SetupError) {
         try ctx.step("clear_machine_id") { (c: inout SetupContext) throws(SetupError) in
             try family.clearMachineID(&c, clone: true)
         }
@@ -64,7 +64,7 @@ extension BaseSetup {
 /// Proxmox: `PVE::LXC::Setup::post_create_hook`, `pre_start_hook`, `post_clone_hook`.
 public enum GuestSetup {
     /// Runs `hook` for `family` on `ctx.fs`. Messages and change records accumulate in `ctx`.
-    public static func run(
+    package static func run(
         _ hook: SetupHook, family: any GuestFamily, context ctx: inout SetupContext,
         rootPassword: String? = nil, sshKeys: String? = nil
     ) throws(SetupError) {

@@ -13,6 +13,7 @@ public struct HostEnvironment: Sendable, Hashable {
     /// The host's resolved `/etc/localtime` target, e.g. `/usr/share/zoneinfo/Europe/Vienna`.
     public var localtime: String?
 
+    /// Host facts; every value is optional.
     public init(search: String? = nil, nameservers: [String] = [], timezone: String? = nil, localtime: String? = nil) {
         self.search = search
         self.nameservers = nameservers

@@ -20,9 +20,11 @@ public enum MarkerBlock {
 
     /// Options of `ct_modify_file`.
     public struct Options: Sendable, Hashable {
+        /// Where a new block goes.
         public var placement: Placement
         /// Unlink the file when the data is empty and the block was the whole file (`delete => 1`).
         public var deleteWhenEmpty: Bool
+        /// Options for `ct_modify_file`.
         public init(placement: Placement = .append, deleteWhenEmpty: Bool = false) {
             self.placement = placement
             self.deleteWhenEmpty = deleteWhenEmpty

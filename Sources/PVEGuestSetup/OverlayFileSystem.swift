@@ -35,6 +35,7 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
     public let base: any GuestFileSystem
     private let state = Mutex(State())
 
+    /// An empty overlay over `base`.
     public init(base: any GuestFileSystem) {
         self.base = base
     }
@@ -353,16 +354,24 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
 
     /// One path whose final state differs from the base.
     public struct Change: Sendable, Hashable {
+        /// The state of a path before or after the run.
         public enum State: Sendable, Hashable {
+            /// Nothing at the path.
             case absent
+            /// A regular file: its bytes, permission bits and owner.
             case file([UInt8], mode: UInt32, owner: FileOwner)
+            /// A directory with its permission bits and owner.
             case directory(mode: UInt32, owner: FileOwner)
+            /// A symbolic link and its target.
             case symlink(String)
+            /// Another kind of object (device, FIFO, socket).
             case other(FileKind)
         }
         /// Physical guest path (symlinks in parent directories resolved).
         public var path: String
+        /// The path's state in the base file system.
         public var before: State
+        /// The path's state after the run.
         public var after: State
     }
 

@@ -2,9 +2,11 @@ public import PVESystem
 
 /// The per-file account of a run: what happened to each path, why, with which mode and owner.
 public struct SetupReport: Sendable, Hashable {
+    /// What happened to one path.
     public struct Entry: Sendable, Hashable {
         /// `create`, `modify`, `delete`, `symlink`, `mkdir`, `metadata`, or `ignored`.
         public var action: String
+        /// The guest path.
         public var path: String
         /// The step(s) that touched the path (Proxmox method names), in order.
         public var steps: [String]
@@ -13,9 +15,11 @@ public struct SetupReport: Sendable, Hashable {
         public var how: [String]
         /// Final permission bits and owner (nil when the path no longer exists or is a symlink).
         public var mode: UInt32?
+        /// Final owner (nil when the path no longer exists or is a symlink).
         public var owner: FileOwner?
     }
 
+    /// One entry per path, in the overlay's order.
     public var entries: [Entry]
 
     /// Joins the overlay's final changes with the steps' records.

@@ -8,12 +8,14 @@ import PVESystem
 ///
 /// Proxmox: `PVE::LXC::Setup::generate_ssh_key` (temporary files under `/run/pve`).
 public struct SSHKeygen: SSHHostKeyGenerator {
+    /// Runs `ssh-keygen`.
     public var runner: any CommandRunner
     /// Absolute path of `ssh-keygen`.
     public var executable: String
     /// Where the temporary directory is created.
     public var temporaryParent: String
 
+    /// A generator running `executable` through `runner`, with temporary files under `temporaryParent`.
     public init(runner: any CommandRunner, executable: String? = nil, temporaryParent: String = "/tmp") {
         self.runner = runner
         self.executable = executable ?? Self.locate() ?? "/usr/bin/ssh-keygen"

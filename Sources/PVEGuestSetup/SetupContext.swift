@@ -1,12 +1,21 @@
 public import PVEConfig
 import PVECore
-public import PVESystem
+package import PVESystem
 
 /// A message Proxmox would print during setup (`print` → info, `warn`/`log_warn` → warning).
 public struct SetupMessage: Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: Sendable, Hashable { case info, warning }
+    /// Whether Proxmox prints the message or warns with it.
+    public enum Kind: Sendable, Hashable {
+        /// Printed on standard output (`print`).
+        case info
+        /// A warning on standard error (`warn`, `log_warn`).
+        case warning
+    }
+    /// Info or warning.
     public var kind: Kind
+    /// The text as Proxmox prints it.
     public var text: String
+    /// A message of `kind`.
     public init(_ kind: Kind, _ text: String) {
         self.kind = kind
         self.text = text
@@ -16,14 +25,19 @@ public struct SetupMessage: Sendable, Hashable, CustomStringConvertible {
 
 /// Why a guest path was touched (or deliberately left alone): one entry per file operation.
 public struct ChangeRecord: Sendable, Hashable {
+    /// How a path was touched.
     public enum How: Sendable, Hashable {
         /// The whole file was (re)written.
         case wholeFile
         /// Only the `# --- BEGIN PVE ---` block was edited.
         case markerBlock
+        /// A symbolic link to `target` was created.
         case symlink(target: String)
+        /// A directory was created.
         case directory
+        /// The file was removed.
         case unlink
+        /// The file was renamed from another path.
         case rename(from: String)
         /// Skipped because this `.pve-ignore.NAME` file exists.
         case ignored(by: String)
@@ -32,6 +46,7 @@ public struct ChangeRecord: Sendable, Hashable {
     public var path: String
     /// The Proxmox step (method name), e.g. `set_hostname`.
     public var step: String
+    /// How the path was touched.
     public var how: How
 }
 
@@ -48,36 +63,36 @@ public protocol SSHHostKeyGenerator: Sendable {
 /// Its methods are Proxmox's `ct_*` file helpers (`PVE::LXC::Setup::Base`): they honour
 /// `.pve-ignore.NAME`, give written files Proxmox's modes and (for unprivileged containers) the
 /// mapped root owner, and skip writes that would change nothing.
-public struct SetupContext: Sendable {
+package struct SetupContext: Sendable {
     /// The guest file system (usually an `OverlayFileSystem`).
-    public let fs: any GuestFileSystem
-    public var config: GuestSetupConfig
-    public var host: HostEnvironment
+    package let fs: any GuestFileSystem
+    package var config: GuestSetupConfig
+    package var host: HostEnvironment
     /// Host uid/gid that container root maps to (`PVE::LXC::parse_id_maps`); `nil` without an id map.
-    public var rootOwner: FileOwner?
+    package var rootOwner: FileOwner?
     /// The ids files get when no id map applies (the process's own ids; root under Proxmox).
-    public var processOwner: FileOwner
+    package var processOwner: FileOwner
     /// The current time (Unix seconds).
-    public var now: Int64
+    package var now: Int64
     /// Perl's `rand()` state after `srand(seed)`.
-    public var random: Drand48
+    package var random: Drand48
     /// The process umask applied to created files and directories.
-    public var umask: UInt32 = 0o022
+    package var umask: UInt32 = 0o022
     /// Process id used in temporary names (Proxmox's `$$`).
-    public var pid: Int = 1
-    public var sshKeyGenerator: (any SSHHostKeyGenerator)?
+    package var pid: Int = 1
+    package var sshKeyGenerator: (any SSHHostKeyGenerator)?
     /// Messages in the order Proxmox prints them.
-    public var messages: [SetupMessage] = []
+    package var messages: [SetupMessage] = []
     /// What was done to which path, and why.
-    public var records: [ChangeRecord] = []
+    package var records: [ChangeRecord] = []
     /// The step currently running (Proxmox method name).
-    public var currentStep: String = ""
+    package var currentStep: String = ""
     /// Where new connection files' UUIDs come from (random unless a reproducible run asked for zeros).
     package var connectionUUIDs: ConnectionUUID.Source = .random
 
     /// Builds a context; parses `lxc.idmap` like `PVE::LXC::parse_id_maps`.
     /// - throws: `failed to parse idmap: <value>` for a malformed entry.
-    public init(
+    package init(
         fs: any GuestFileSystem, config: GuestSetupConfig, host: HostEnvironment = HostEnvironment(),
         now: Int64, seed: UInt64 = 0, processOwner: FileOwner = .root,
         sshKeyGenerator: (any SSHHostKeyGenerator)? = nil
@@ -93,7 +108,7 @@ public struct SetupContext: Sendable {
     }
 
     /// `PVE::LXC::parse_id_maps`: the host ids of container root, or `nil` without a map.
-    public static func parseIDMap(_ config: GuestSetupConfig) throws(SetupError) -> FileOwner? {
+    package static func parseIDMap(_ config: GuestSetupConfig) throws(SetupError) -> FileOwner? {
         var found = false
         var uid: UInt32 = 0
         var gid: UInt32 = 0
@@ -117,8 +132,8 @@ public struct SetupContext: Sendable {
 
     // MARK: - Messages and records
 
-    public mutating func info(_ text: String) { messages.append(SetupMessage(.info, text)) }
-    public mutating func warn(_ text: String) { messages.append(SetupMessage(.warning, text)) }
+    package mutating func info(_ text: String) { messages.append(SetupMessage(.info, text)) }
+    package mutating func warn(_ text: String) { messages.append(SetupMessage(.warning, text)) }
 
     mutating func record(_ path: String, _ how: ChangeRecord.How) {
         records.append(ChangeRecord(path: path, step: currentStep, how: how))
@@ -134,35 +149,35 @@ public struct SetupContext: Sendable {
     }
 
     /// The `.pve-ignore.NAME` file that freezes `path`, if it exists (`ct_is_file_ignored`).
-    public func ignoreFile(for path: String) -> String? {
+    package func ignoreFile(for path: String) -> String? {
         let (dir, name) = Self.split(path)
         let marker = (dir.hasSuffix("/") ? dir : dir + "/") + ".pve-ignore." + name
         return isFile(marker) ? marker : nil
     }
 
     /// `ct_is_file_ignored`.
-    public func isIgnored(_ path: String) -> Bool { ignoreFile(for: path) != nil }
+    package func isIgnored(_ path: String) -> Bool { ignoreFile(for: path) != nil }
 
     private func stat(_ path: String, follow: Bool) -> FileInfo? {
         (try? fs.info(path, followSymlinks: follow)) ?? nil
     }
 
     /// `-f`: a regular file after following symlinks (`ct_file_exists`).
-    public func isFile(_ path: String) -> Bool { stat(path, follow: true)?.kind == .regular }
+    package func isFile(_ path: String) -> Bool { stat(path, follow: true)?.kind == .regular }
     /// `-d` (`ct_is_directory`).
-    public func isDirectory(_ path: String) -> Bool { stat(path, follow: true)?.kind == .directory }
+    package func isDirectory(_ path: String) -> Bool { stat(path, follow: true)?.kind == .directory }
     /// `-l` (`ct_is_symlink`).
-    public func isSymlink(_ path: String) -> Bool { stat(path, follow: false)?.kind == .symlink }
+    package func isSymlink(_ path: String) -> Bool { stat(path, follow: false)?.kind == .symlink }
     /// `-e`.
-    public func exists(_ path: String) -> Bool { stat(path, follow: true) != nil }
+    package func exists(_ path: String) -> Bool { stat(path, follow: true) != nil }
     /// `-x` as root: any execute bit on a file, or a directory (`ct_is_executable`).
-    public func isExecutable(_ path: String) -> Bool {
+    package func isExecutable(_ path: String) -> Bool {
         guard let info = stat(path, follow: true) else { return false }
         return info.kind == .directory || info.mode & 0o111 != 0
     }
 
     /// `ct_file_get_contents`: the whole file, or Proxmox's `can't open '<p>' - <reason>`.
-    public func contents(_ path: String) throws(SetupError) -> [UInt8] {
+    package func contents(_ path: String) throws(SetupError) -> [UInt8] {
         do {
             return try fs.read(path, limit: 16 << 20)
         } catch {
@@ -179,48 +194,30 @@ public struct SetupContext: Sendable {
     }
 
     /// `ct_file_read_firstline`: first line without newline; `nil` if missing or empty.
-    public func firstLine(_ path: String) -> [UInt8]? {
+    package func firstLine(_ path: String) -> [UInt8]? {
         guard let bytes = try? fs.read(path, limit: 16 << 20) else { return nil }
         return Bytes.firstLine(bytes)
     }
 
     /// `ct_readlink`: the stored target, or `nil` if `path` is not a symlink.
-    public func readLink(_ path: String) -> String? { try? fs.readLink(path) }
+    package func readLink(_ path: String) -> String? { try? fs.readLink(path) }
 
     /// `Cwd::abs_path` inside the guest: every symlink resolved (relative paths from `/`); the
     /// last component may be missing. `nil` when a parent is missing or on a loop.
-    public func absolutePath(_ path: String) -> String? {
-        var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        pending.reverse()
-        var current: [String] = []
-        var hops = 0
-        while let c = pending.popLast() {
-            if c == "." { continue }
-            if c == ".." {
-                if !current.isEmpty { current.removeLast() }
-                continue
+    package func absolutePath(_ path: String) -> String? {
+        try? GuestPathResolver.resolve(path, followLast: true, operation: "abs_path", requireParents: true) { candidate in
+            guard let info = stat(candidate, follow: false) else { return nil }
+            switch info.kind {
+            case .directory: return .directory
+            case .symlink: return readLink(candidate).map { .symlink(target: $0) } ?? .other
+            default: return .other
             }
-            let candidate = "/" + (current + [c]).joined(separator: "/")
-            guard let info = stat(candidate, follow: false) else {
-                if pending.isEmpty { return candidate }
-                return nil
-            }
-            if info.kind == .symlink {
-                hops += 1
-                guard hops <= 40, let target = readLink(candidate) else { return nil }
-                if target.hasPrefix("/") { current = [] }
-                pending.append(contentsOf: target.split(separator: "/").map(String.init).reversed())
-                continue
-            }
-            if !pending.isEmpty, info.kind != .directory { return nil }
-            current.append(c)
         }
-        return "/" + current.joined(separator: "/")
     }
 
     /// `ct_readlink_recursive`.
     /// - throws: `maximal link depth of 10 for resolving '<p>' reached, abort`.
-    public func readLinkRecursive(_ path: String) throws(SetupError) -> String? {
+    package func readLinkRecursive(_ path: String) throws(SetupError) -> String? {
         var result: String? = path
         var i = 0
         while let r = result, isSymlink(r) {
@@ -235,11 +232,11 @@ public struct SetupContext: Sendable {
     // MARK: - Changes
 
     /// The owner Proxmox's files end up with: the mapped root, else the process's ids.
-    public var fileOwner: FileOwner { rootOwner ?? processOwner }
+    package var fileOwner: FileOwner { rootOwner ?? processOwner }
 
     /// `ct_file_set_contents`: writes the whole file atomically with `perms` (default 0644,
     /// filtered by the umask) and the mapped owner; no-op if ignored or already identical.
-    public mutating func setContents(_ path: String, _ data: [UInt8], perms: UInt32? = nil) throws(SetupError) {
+    package mutating func setContents(_ path: String, _ data: [UInt8], perms: UInt32? = nil) throws(SetupError) {
         try setContents(path, data, perms: perms, how: .wholeFile)
     }
 
@@ -295,7 +292,7 @@ public struct SetupContext: Sendable {
     }
 
     /// `ct_modify_file`: edits the marker block of `path` (see `MarkerBlock.edit`).
-    public mutating func modifyFile(
+    package mutating func modifyFile(
         _ path: String, _ data: [UInt8], options: MarkerBlock.Options = MarkerBlock.Options(), perms: UInt32? = nil
     ) throws(SetupError) {
         if let marker = ignoreFile(for: path) {
@@ -314,7 +311,7 @@ public struct SetupContext: Sendable {
     }
 
     /// `ct_unlink`: removes each path unless ignored; errors are ignored.
-    public mutating func unlink(_ paths: String...) {
+    package mutating func unlink(_ paths: String...) {
         for path in paths {
             if let marker = ignoreFile(for: path) {
                 if stat(path, follow: false) != nil { record(path, .ignored(by: marker)) }
@@ -326,7 +323,7 @@ public struct SetupContext: Sendable {
     }
 
     /// `ct_rename`: no-op if `new` is ignored; errors are ignored.
-    public mutating func rename(_ old: String, to new: String) {
+    package mutating func rename(_ old: String, to new: String) {
         if let marker = ignoreFile(for: new) {
             record(new, .ignored(by: marker))
             return
@@ -336,7 +333,7 @@ public struct SetupContext: Sendable {
 
     /// `ct_symlink`: creates `link` → `target` unless ignored; failure (e.g. exists) is ignored.
     @discardableResult
-    public mutating func symlink(_ target: String, at link: String) -> Bool {
+    package mutating func symlink(_ target: String, at link: String) -> Bool {
         if let marker = ignoreFile(for: link) {
             record(link, .ignored(by: marker))
             return false
@@ -349,7 +346,7 @@ public struct SetupContext: Sendable {
 
     /// `ct_mkdir`: one directory (mode filtered by the umask), owned by the mapped root.
     @discardableResult
-    public mutating func mkdir(_ path: String, mode: UInt32 = 0o777) -> Bool {
+    package mutating func mkdir(_ path: String, mode: UInt32 = 0o777) -> Bool {
         let m = mode & ~umask & 0o7777
         guard (try? fs.makeDirectory(path, mode: m, owner: fileOwner)) != nil else { return false }
         record(path, .directory)
@@ -357,7 +354,7 @@ public struct SetupContext: Sendable {
     }
 
     /// `ct_make_path` (`File::Path::make_path`): creates missing directories (0777 & ~umask).
-    public mutating func makePath(_ path: String) {
+    package mutating func makePath(_ path: String) {
         var current = ""
         for part in path.split(separator: "/") {
             current += "/" + part

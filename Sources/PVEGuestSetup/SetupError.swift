@@ -12,6 +12,7 @@ public struct SetupError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The setup step (Proxmox method name, e.g. `setup_network`), filled in by the hook runner.
     public var step: String?
 
+    /// An error with Proxmox's message, the guest path involved and the failing step.
     public init(_ message: String, path: String? = nil, step: String? = nil) {
         self.message = message
         self.path = path

@@ -15,6 +15,7 @@ public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
         case fatal
     }
 
+    /// Whether this is an error (Proxmox refuses) or a warning (Proxmox goes on).
     public var kind: Kind
     /// The file name as given to the reader.
     public var file: String
@@ -25,6 +26,7 @@ public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     /// The message (Proxmox's text where Proxmox reports it, without a final newline).
     public var message: String
 
+    /// Creates a diagnostic at a place in a file.
     public init(kind: Kind, file: String, line: Int, column: Int, message: String) {
         self.kind = kind
         self.file = file

@@ -1,8 +1,11 @@
 import PVECore
 /// Names a section of a config.
 public enum ConfigSectionID: Sendable, Hashable, CustomStringConvertible {
+    /// The main section (the file's first lines).
     case main
+    /// `[pve:pending]`.
     case pending
+    /// The snapshot section of that name (`[name]`).
     case snapshot(String)
 
     public var description: String {
@@ -16,8 +19,11 @@ public enum ConfigSectionID: Sendable, Hashable, CustomStringConvertible {
 
 /// A refused edit; `message` names the key and gives Proxmox's reason where Proxmox has one.
 public struct ConfigEditError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The key the edit was about.
     public var key: String
+    /// Proxmox's message, e.g. `memory: value must have a minimum value of 16`.
     public var message: String
+    /// Creates an edit error for `key`.
     public init(key: String, message: String) {
         self.key = key
         self.message = message

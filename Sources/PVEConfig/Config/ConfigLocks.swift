@@ -1,7 +1,9 @@
 import PVECore
 /// An operation on a config was refused; `message` is Proxmox's text (no final newline).
 public struct ConfigOperationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Proxmox's message.
     public var message: String
+    /// Creates an error with Proxmox's message.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

@@ -11,7 +11,9 @@ public enum ConfigReadMode: Sendable, Hashable {
 
 /// The result of reading a config: the model and every diagnostic in file order.
 public struct ConfigReadResult: Sendable {
+    /// The parsed config.
     public var config: ContainerConfig
+    /// Warnings and errors, in file order, each with file, line and column.
     public var diagnostics: [ConfigDiagnostic]
 }
 

@@ -1,7 +1,14 @@
 import PVECore
 /// The type of a top-level config key (`type` in Proxmox's `$confdesc`).
 public enum ConfigValueType: String, Sendable, Hashable {
-    case boolean, integer, number, string
+    /// `0`/`1` (also `on`/`off`, `yes`/`no`, `true`/`false` on input).
+    case boolean
+    /// A whole number.
+    case integer
+    /// A decimal number.
+    case number
+    /// Text, possibly with a `format`.
+    case string
 }
 
 /// Named value formats of top-level keys (`format` in `$confdesc`). Property-string formats are
@@ -41,12 +48,17 @@ public enum ConfigKeyFormat: String, Sendable, Hashable {
 public struct ConfigKeySchema: Sendable, Hashable {
     /// The key, or its family name with `N` for indexed keys (`net0` → `netN`).
     public var name: String
+    /// The value type (`type`).
     public var type: ConfigValueType
+    /// The named format the value must have (`format`), if any.
     public var format: ConfigKeyFormat?
     /// Allowed values (`enum`); only enforced by the edit API, not when reading a file.
     public var allowedValues: [String]?
+    /// The smallest allowed number (`minimum`), if any.
     public var minimum: Int?
+    /// The largest allowed number (`maximum`), if any.
     public var maximum: Int?
+    /// The longest allowed value in bytes (`maxLength`), if any.
     public var maxLength: Int?
     /// `pattern`, described in words (checked in code, see `ConfigValidation`).
     public var pattern: String?

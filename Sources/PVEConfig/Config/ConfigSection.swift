@@ -3,6 +3,7 @@ import Glibc
 
 /// One raw `lxc.*` line of a section (Proxmox keeps them as an ordered list of `[key, value]`).
 public struct LXCEntry: Sendable, Hashable {
+    /// The key, e.g. `lxc.idmap`.
     public var key: String
     /// The value bytes (usually UTF-8).
     public var valueBytes: [UInt8]
@@ -11,10 +12,12 @@ public struct LXCEntry: Sendable, Hashable {
         get { valueBytes.utf8String }
         set { valueBytes = Array(newValue.utf8) }
     }
+    /// An entry with a text value.
     public init(key: String, value: String) {
         self.key = key
         self.valueBytes = Array(value.utf8)
     }
+    /// An entry with raw value bytes.
     public init(key: String, valueBytes: [UInt8]) {
         self.key = key
         self.valueBytes = valueBytes
@@ -70,6 +73,7 @@ public struct ConfigSection: Sendable, Hashable {
     /// The raw `lxc.*` entries in file order (without `lxc.environment.runtime`).
     public var lxc: [LXCEntry] = []
 
+    /// An empty section.
     public init() {}
 
     public static func == (a: ConfigSection, b: ConfigSection) -> Bool {

@@ -17,6 +17,7 @@ public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictio
     /// In ascending byte order of the names.
     private var items: [Item] = []
 
+    /// No snapshots.
     public init() {}
 
     public init(dictionaryLiteral elements: (String, ConfigSection)...) {
@@ -28,7 +29,9 @@ public struct ConfigSnapshots: Sendable, Hashable, Sequence, ExpressibleByDictio
         for (name, section) in snapshots { self[name] = section }
     }
 
+    /// The number of snapshots.
     public var count: Int { items.count }
+    /// Whether there is no snapshot.
     public var isEmpty: Bool { items.isEmpty }
 
     /// The snapshot names in ascending byte order.

@@ -13,6 +13,7 @@ public struct ContainerConfig: Sendable, Hashable {
     /// Lower-case hex SHA-1 of the bytes the config was read from (empty for a new config).
     public var digest: String
 
+    /// A config from its sections (all empty by default).
     public init(main: ConfigSection = ConfigSection(), pending: ConfigSection = ConfigSection(), snapshots: ConfigSnapshots = [:], digest: String = "") {
         self.main = main
         self.pending = pending

@@ -5,9 +5,11 @@ import PVECore
 /// `add_to_pending_delete`, `remove_from_pending_delete`, `cleanup_pending`,
 /// `load_current_config` and `PVE::LXC::Config::update_pct_config` / `vmconfig_apply_pending`.
 public struct PendingDeletion: Sendable, Hashable {
+    /// The key to delete.
     public var key: String
     /// Set by a leading `!` (parsed and kept; containers do not implement forced deletion).
     public var force: Bool
+    /// A pending deletion of `key`.
     public init(key: String, force: Bool) {
         self.key = key
         self.force = force

@@ -6,6 +6,7 @@ public struct SHA1: Sendable {
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
+    /// A fresh hash state.
     public init() { buffer.reserveCapacity(64) }
 
     /// Feeds more bytes.

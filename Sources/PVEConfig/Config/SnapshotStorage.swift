@@ -38,5 +38,6 @@ extension SnapshotStorage {
 
 /// Storage that does nothing: snapshot operations become pure config transformations.
 public struct NoSnapshotStorage: SnapshotStorage, Sendable {
+    /// The storage that cannot snapshot anything.
     public init() {}
 }

@@ -3,6 +3,7 @@ import PVECore
 public struct SnapshotOutcome: Sendable, Hashable {
     /// Warnings Proxmox prints (e.g. the removed cyclic `parent` reference), without newlines.
     public var warnings: [String] = []
+    /// An outcome with Proxmox's warnings.
     public init(warnings: [String] = []) { self.warnings = warnings }
 }
 

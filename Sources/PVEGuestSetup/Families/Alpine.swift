@@ -1,25 +1,25 @@
 import PVEConfig
 import PVECore
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// Alpine: OpenRC runlevel links, `/etc/inittab` gettys, Debian-style interfaces with IPv6
 /// `dhcp`/`auto` written as `manual`.
 ///
 /// Proxmox: `PVE::LXC::Setup::Alpine`.
-public struct AlpineFamily: GuestFamily {
-    public var osType: OSType { .alpine }
+package struct AlpineFamily: GuestFamily {
+    package var osType: OSType { .alpine }
     /// First line of `/etc/alpine-release` (may be empty).
-    public var version: String
+    package var version: String
 
-    public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
+    package init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
         version = os.version
     }
 
-    public init(version: String) { self.version = version }
+    package init(version: String) { self.version = version }
 
-    public func devttyDirectory(_ ctx: SetupContext) -> String { "" }
+    package func devttyDirectory(_ ctx: SetupContext) -> String { "" }
 
-    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+    package func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
         ctx.symlink("/etc/init.d/networking", at: "/etc/runlevels/boot/networking")
         ctx.symlink("/etc/init.d/bootmisc", at: "/etc/runlevels/boot/bootmisc")
         ctx.symlink("/etc/init.d/hostname", at: "/etc/runlevels/boot/hostname")
@@ -29,7 +29,7 @@ public struct AlpineFamily: GuestFamily {
         try BaseSetup.removeLXCNameFromEtcHosts(&ctx)
     }
 
-    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
         let path = "/etc/inittab"
         guard ctx.isFile(path) else { return }
         let lines = Bytes.splitLines(try ctx.contents(path)).filter {
@@ -45,7 +45,7 @@ public struct AlpineFamily: GuestFamily {
         try ctx.setContents(path, out)
     }
 
-    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         var networks = try ctx.config.interfaces()
         for k in networks.indices where networks[k].ip6 == "dhcp" || networks[k].ip6 == "auto" {
             networks[k].ip6 = "manual"
@@ -54,5 +54,5 @@ public struct AlpineFamily: GuestFamily {
         try IfupdownNetwork.setup(&ctx, networks: networks, style: modern ? .modern : .legacy)
     }
 
-    public func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) -> Bool { true }
+    package func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) -> Bool { true }
 }

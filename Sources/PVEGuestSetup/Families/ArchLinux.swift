@@ -1,26 +1,26 @@
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// Arch Linux: systemd-networkd (enabled through the preset) and systemd gettys.
 ///
 /// Proxmox: `PVE::LXC::Setup::ArchLinux` (keeps no version).
-public struct ArchLinuxFamily: GuestFamily {
-    public var osType: OSType { .archlinux }
-    public var version: String { "0" }
+package struct ArchLinuxFamily: GuestFamily {
+    package var osType: OSType { .archlinux }
+    package var version: String { "0" }
 
-    public init(os: DetectedOS, config: GuestSetupConfig) {}
-    public init() {}
+    package init(os: DetectedOS, config: GuestSetupConfig) {}
+    package init() {}
 
-    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+    package func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.setupSecuretty(&ctx, devttydir: devttyDirectory(ctx))
         try BaseSetup.removeLXCNameFromEtcHosts(&ctx)
     }
 
-    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.setupSystemdPreset(&ctx, extra: ["systemd-networkd.service": true])
         try BaseSetup.setupContainerGettyService(&ctx, devttydir: devttyDirectory(ctx))
     }
 
-    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.setupSystemdNetworkd(&ctx)
     }
 }

@@ -1,18 +1,18 @@
 import PVECore
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// CentOS, Rocky Linux, AlmaLinux (and other `/etc/redhat-release` systems): network-scripts
 /// before 10, NetworkManager keyfiles from 10, upstart ttys before 7, presets from 8.
 ///
 /// Proxmox: `PVE::LXC::Setup::CentOS`.
-public struct CentOSFamily: VersionResolvingFamily {
-    public var osType: OSType { .centos }
+package struct CentOSFamily: VersionResolvingFamily {
+    package var osType: OSType { .centos }
     /// The version `get_centos_version` parsed from `/etc/redhat-release`, e.g. `7.9`, `8`, `10`.
-    public var version: String
+    package var version: String
 
     /// An empty detected version is read from `/etc/redhat-release` when a hook runs.
     /// - throws: `unsupported centos version '<v>'` outside 5 ≤ v < 11.
-    public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
+    package init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
         if os.version.isEmpty {
             version = ""
         } else {
@@ -21,7 +21,7 @@ public struct CentOSFamily: VersionResolvingFamily {
     }
 
     /// - throws: `unsupported centos version '<v>'` outside 5 ≤ v < 11.
-    public init(version: String) throws(SetupError) {
+    package init(version: String) throws(SetupError) {
         let number = PerlNumber.value(of: version)
         guard number >= 5 && number < 11 else { throw SetupError("unsupported centos version '\(version)'") }
         self.version = version
@@ -36,7 +36,7 @@ public struct CentOSFamily: VersionResolvingFamily {
 
     /// `get_centos_version`: the version after the word `release` (`7.9` from `… release 7.9.2009`).
     /// - throws: `unable to parse centos version '<text>'`.
-    public static func parseVersion(_ release: String) throws(SetupError) -> String {
+    package static func parseVersion(_ release: String) throws(SetupError) -> String {
         let bytes = Array(release.utf8)
         let word = Array("release".utf8)
         var starts: [Int] = []
@@ -71,27 +71,27 @@ public struct CentOSFamily: VersionResolvingFamily {
         throw SetupError("unable to parse centos version '\(release)'")
     }
 
-    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+    package func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
         try RedHatSetup.templateFixup(&ctx, version: number, devttydir: devttyDirectory(ctx))
     }
 
-    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.fixupOldGetty(&ctx)
         try BaseSetup.setupContainerGettyService(&ctx, devttydir: devttyDirectory(ctx))
         if number >= 8 { try BaseSetup.setupSystemdPreset(&ctx) }
     }
 
-    public func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
         try RedHatSetup.setHostname(&ctx)
     }
 
-    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         try RedHatSetup.setupNetwork(&ctx)
     }
 }
 
 /// The RedHat steps shared by CentOS, Fedora and openEuler (Proxmox: `PVE::LXC::Setup::CentOS` subs).
-public enum RedHatSetup {
+package enum RedHatSetup {
     static let ttyConf = """
         # tty - getty
         #
@@ -136,7 +136,7 @@ public enum RedHatSetup {
         + "exec /sbin/shutdown -h now \"SIGPWR received\"\n"
 
     /// `CentOS.pm: template_fixup`.
-    public static func templateFixup(_ ctx: inout SetupContext, version: Double, devttydir: String) throws(SetupError) {
+    package static func templateFixup(_ ctx: inout SetupContext, version: Double, devttydir: String) throws(SetupError) {
         if version < 7 {
             ctx.makePath("/etc/init")
             let tty = "/etc/init/tty.conf"
@@ -199,7 +199,7 @@ public enum RedHatSetup {
 
     /// `CentOS.pm: set_hostname`: `/etc/hosts`, the full name in `/etc/hostname`, and `HOSTNAME=`
     /// in `/etc/sysconfig/network` when that file exists.
-    public static func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
         let hostname = BaseSetup.nonEmpty(ctx.config.hostname) ?? "localhost"
         let (v4, v6) = try BaseSetup.primaryIPs(ctx.config)
         let (search, _) = BaseSetup.lookupDNS(ctx)
@@ -238,7 +238,7 @@ public enum RedHatSetup {
 
     /// `CentOS.pm: setup_network`: the version in `/etc/redhat-release` (read now, whole file)
     /// picks NetworkManager keyfiles (10 and later) or network-scripts.
-    public static func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         let release = Bytes.string(try ctx.contents("/etc/redhat-release"))
         let version = try CentOSFamily.parseVersion(release)
         if PerlNumber.value(of: version) >= 10 {

@@ -1,22 +1,22 @@
 import PVEConfig
 import PVECore
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// Debian: systemd gettys and presets, `/etc/inittab`, `/etc/network/interfaces`.
 ///
 /// Proxmox: `PVE::LXC::Setup::Debian`.
-public struct DebianFamily: GuestFamily {
-    public var osType: OSType { .debian }
+package struct DebianFamily: GuestFamily {
+    package var osType: OSType { .debian }
     /// The major version (`int()` of `/etc/debian_version`).
-    public var major: Int
-    public var version: String { String(major) }
+    package var major: Int
+    package var version: String { String(major) }
 
     /// - throws: `unable to parse version info '<v>'`, `Container Debian version '<v>' is too old`.
-    public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
+    package init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
         major = try Self.parseMajor(os.version)
     }
 
-    public init(major: Int) { self.major = major }
+    package init(major: Int) { self.major = major }
 
     static func parseMajor(_ text: String) throws(SetupError) -> Int {
         let map: [String: Int] = [
@@ -30,30 +30,30 @@ public struct DebianFamily: GuestFamily {
         return v
     }
 
-    public func devttyDirectory(_ ctx: SetupContext) -> String { "" }
+    package func devttyDirectory(_ ctx: SetupContext) -> String { "" }
 
-    public func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) {
+    package func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) {
         try DebianSetup.snakeoilFixup(&ctx)
     }
 
-    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
         try DebianSetup.setupInit(self, &ctx, major: major)
     }
 
-    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         try IfupdownNetwork.setup(&ctx, networks: try ctx.config.interfaces(), style: major >= 10 ? .modern : .legacy)
     }
 }
 
 /// Debian's steps, shared with Devuan and Ubuntu (Proxmox: `PVE::LXC::Setup::Debian` subs).
-public enum DebianSetup {
+package enum DebianSetup {
     /// `/sbin/init` links (one level) to something ending in `/systemd`.
     static func initIsSystemd(_ ctx: SetupContext) -> Bool {
         ctx.readLink("/sbin/init")?.hasSuffix("/systemd") ?? false
     }
 
     /// `Debian.pm: setup_init`: systemd gettys (+ preset from 12), then the inittab.
-    public static func setupInit(_ family: some GuestFamily, _ ctx: inout SetupContext, major: Int) throws(SetupError) {
+    package static func setupInit(_ family: some GuestFamily, _ ctx: inout SetupContext, major: Int) throws(SetupError) {
         if initIsSystemd(ctx) {
             try BaseSetup.setupContainerGettyService(&ctx, devttydir: family.devttyDirectory(ctx))
             if major >= 12 {
@@ -64,7 +64,7 @@ public enum DebianSetup {
     }
 
     /// `Debian.pm: setup_inittab`.
-    public static func setupInittab(_ ctx: inout SetupContext, major: Int) throws(SetupError) {
+    package static func setupInittab(_ ctx: inout SetupContext, major: Int) throws(SetupError) {
         let path = "/etc/inittab"
         guard ctx.isFile(path) else { return }
         let lines = Bytes.splitLines(try ctx.contents(path)).filter { !isGettyLine($0) && !isPowerLine($0) }
@@ -87,7 +87,7 @@ public enum DebianSetup {
     }
 
     /// Matches `^\s*<prefix>\d+:\d*:[^:]*:.*getty` (`<prefix>` literal, e.g. `tty` for Alpine).
-    public static func inittabGettyMatch(_ line: ArraySlice<UInt8>, idPrefix: [UInt8]) -> Bool {
+    package static func inittabGettyMatch(_ line: ArraySlice<UInt8>, idPrefix: [UInt8]) -> Bool {
         var i = Bytes.skipSpaces(line, from: line.startIndex)
         guard Bytes.hasPrefix(line[i...], idPrefix) else { return false }
         i += idPrefix.count
@@ -125,7 +125,7 @@ public enum DebianSetup {
         """
 
     /// `Debian.pm: snakeoil_fixup`.
-    public static func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) {
         let key = "/etc/ssl/private/ssl-cert-snakeoil.key"
         guard ctx.isFile(key) else { return }
         if initIsSystemd(ctx) {

@@ -1,14 +1,14 @@
 import PVEConfig
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// Devuan: Debian's behaviour with the Debian-equivalent version; always the old interfaces form.
 ///
 /// Proxmox: `PVE::LXC::Setup::Devuan`.
-public struct DevuanFamily: GuestFamily {
-    public var osType: OSType { .devuan }
+package struct DevuanFamily: GuestFamily {
+    package var osType: OSType { .devuan }
     /// The Debian-equivalent major version.
-    public var major: Int
-    public var version: String { String(major) }
+    package var major: Int
+    package var version: String { String(major) }
 
     static let codenames: [String: Int] = [
         "jessie": 8, "ascii": 9, "ascii/ceres": 9, "beowulf": 10, "beowulf/ceres": 10, "chimaera": 11,
@@ -17,7 +17,7 @@ public struct DevuanFamily: GuestFamily {
 
     /// Accepts the mapped number or the codename from `/etc/devuan_version`.
     /// - throws: `unsupported Devuan version '<v>'`.
-    public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
+    package init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
         let v = os.version.lowercased()
         if let n = Self.codenames[v] {
             major = n
@@ -28,15 +28,15 @@ public struct DevuanFamily: GuestFamily {
         }
     }
 
-    public init(major: Int) { self.major = major }
+    package init(major: Int) { self.major = major }
 
-    public func devttyDirectory(_ ctx: SetupContext) -> String { "" }
-    public func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) { try DebianSetup.snakeoilFixup(&ctx) }
-    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+    package func devttyDirectory(_ ctx: SetupContext) -> String { "" }
+    package func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) { try DebianSetup.snakeoilFixup(&ctx) }
+    package func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
         try DebianSetup.setupInit(self, &ctx, major: major)
     }
-    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         try IfupdownNetwork.setup(&ctx, networks: try ctx.config.interfaces(), style: .legacy)
     }
-    public func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) -> Bool { true }
+    package func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) -> Bool { true }
 }

@@ -1,15 +1,15 @@
 import PVECore
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// Gentoo (OpenRC): `/etc/inittab` agettys, netifrc `/etc/conf.d/net`, `/etc/conf.d/hostname`.
 ///
 /// Proxmox: `PVE::LXC::Setup::Gentoo` (keeps no version; `/dev/lxc/` ttys unsupported).
-public struct GentooFamily: VersionResolvingFamily {
-    public var osType: OSType { .gentoo }
-    public var version: String { "0" }
+package struct GentooFamily: VersionResolvingFamily {
+    package var osType: OSType { .gentoo }
+    package var version: String { "0" }
 
-    public init(os: DetectedOS, config: GuestSetupConfig) {}
-    public init() {}
+    package init(os: DetectedOS, config: GuestSetupConfig) {}
+    package init() {}
 
     /// Checks `/etc/gentoo-release` like the plugin constructor (OS detection does the same check).
     func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
@@ -17,15 +17,15 @@ public struct GentooFamily: VersionResolvingFamily {
         return self
     }
 
-    public func devttyDirectory(_ ctx: SetupContext) -> String { "" }
+    package func devttyDirectory(_ ctx: SetupContext) -> String { "" }
 
-    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+    package func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.setupSecuretty(&ctx, devttydir: devttyDirectory(ctx))
         try BaseSetup.removeLXCNameFromEtcHosts(&ctx)
     }
 
     /// Replaces the getty lines of `/etc/inittab` (which must exist) by `agetty` lines for the tty count.
-    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
         let path = "/etc/inittab"
         let lines = Bytes.splitLines(try ctx.contents(path)).filter { !Self.isGettyLine($0) }
         var out = Bytes.joinLines(lines)
@@ -43,14 +43,14 @@ public struct GentooFamily: VersionResolvingFamily {
         DebianSetup.inittabGettyMatch(line, idPrefix: [UInt8(ascii: "c")]) || DebianSetup.inittabGettyMatch(line, idPrefix: [])
     }
 
-    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         try GentooNetifrc.setup(&ctx)
     }
 
     /// `/etc/hosts` like Base, and `hostname="<short name>"` as the whole `/etc/conf.d/hostname`
     /// (which must exist: Proxmox reads it first).
     /// - throws: Perl's `Can't call method "close" on an undefined value …` when it is missing.
-    public func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
         let hostname = BaseSetup.nonEmpty(ctx.config.hostname) ?? "localhost"
         let short = String(hostname.prefix { $0 != "." })
         let path = "/etc/conf.d/hostname"

@@ -1,17 +1,17 @@
 import PVECore
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// openEuler: the RedHat writers (chosen by `/etc/redhat-release`), systemd gettys and presets.
 ///
 /// Proxmox: `PVE::LXC::Setup::OpenEuler` (a `CentOS` subclass).
-public struct OpenEulerFamily: VersionResolvingFamily {
-    public var osType: OSType { .openeuler }
+package struct OpenEulerFamily: VersionResolvingFamily {
+    package var osType: OSType { .openeuler }
     /// `VERSION_ID` of os-release, e.g. `24.03`.
-    public var version: String
+    package var version: String
 
     /// An empty detected version is read from os-release when a hook runs.
     /// - throws: `unsupported openEuler release '<v>'` below 24 (numerically).
-    public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
+    package init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
         if os.version.isEmpty {
             version = ""
         } else {
@@ -25,26 +25,26 @@ public struct OpenEulerFamily: VersionResolvingFamily {
     }
 
     /// - throws: `unsupported openEuler release '<v>'` below 24.
-    public init(version: String) throws(SetupError) {
+    package init(version: String) throws(SetupError) {
         guard PerlNumber.value(of: version) >= 24 else { throw SetupError("unsupported openEuler release '\(version)'") }
         self.version = version
     }
 
-    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+    package func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.removeLXCNameFromEtcHosts(&ctx)
         BaseSetup.setupSystemdDisableStaticUnits(&ctx, extra: ["dev-mqueue.mount"])
     }
 
-    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.setupContainerGettyService(&ctx, devttydir: devttyDirectory(ctx))
         try BaseSetup.setupSystemdPreset(&ctx)
     }
 
-    public func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
         try RedHatSetup.setHostname(&ctx)
     }
 
-    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         try RedHatSetup.setupNetwork(&ctx)
     }
 }

@@ -1,15 +1,15 @@
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// Which `GuestFamily` handles which `ostype`.
 ///
 /// Proxmox: the `$plugins` table of `PVE::LXC::Setup` and each plugin's `new`.
-public enum GuestFamilies {
+package enum GuestFamilies {
     /// Builds a family from the detected OS (type and version as the plugin stores it) and the config;
     /// throws the plugin constructor's errors (e.g. unsupported versions).
-    public typealias Factory = @Sendable (DetectedOS, GuestSetupConfig) throws(SetupError) -> any GuestFamily
+    package typealias Factory = @Sendable (DetectedOS, GuestSetupConfig) throws(SetupError) -> any GuestFamily
 
     /// Registered families. Add one line per new family.
-    public static let factories: [OSType: Factory] = [
+    package static let factories: [OSType: Factory] = [
         .debian: { (os, config) throws(SetupError) in try DebianFamily(os: os, config: config) },
         .devuan: { (os, config) throws(SetupError) in try DevuanFamily(os: os, config: config) },
         .ubuntu: { (os, config) throws(SetupError) in try UbuntuFamily(os: os, config: config) },
@@ -26,7 +26,7 @@ public enum GuestFamilies {
 
     /// The family for `os`; `ostype: unmanaged` always wins, as in `PVE::LXC::Setup->new`.
     /// - throws: `no such OS type '<type>'`.
-    public static func family(for os: DetectedOS, config: GuestSetupConfig) throws(SetupError) -> any GuestFamily {
+    package static func family(for os: DetectedOS, config: GuestSetupConfig) throws(SetupError) -> any GuestFamily {
         var type = os.type
         if config.ostype == OSType.unmanaged.rawValue { type = .unmanaged }
         guard let factory = factories[type] ?? extraFactory(type) else {

@@ -1,28 +1,28 @@
 import PVECore
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// openSUSE Leap, Tumbleweed, Slowroll and SLES: sysconfig `ifcfg-*`/`ifroute-*` (plus
 /// systemd-networkd files when the guest ships networkd), systemd gettys.
 ///
 /// Proxmox: `PVE::LXC::Setup::SUSE`. The release checks (Leap 15/16/42, 13.x ≤ 13.2, SLES 12,
 /// Tumbleweed dates from 2017) happen in OS detection, which knows the os-release `ID`.
-public struct SUSEFamily: VersionResolvingFamily {
-    public var osType: OSType { .opensuse }
+package struct SUSEFamily: VersionResolvingFamily {
+    package var osType: OSType { .opensuse }
     /// `VERSION_ID` of os-release, e.g. `15.5` or `20240115`.
-    public var version: String
+    package var version: String
 
-    public init(os: DetectedOS, config: GuestSetupConfig) {
+    package init(os: DetectedOS, config: GuestSetupConfig) {
         version = os.version
     }
 
-    public init(version: String) { self.version = version }
+    package init(version: String) { self.version = version }
 
     /// This family with the release checked and read from os-release if detection supplied none.
     func resolved(_ ctx: SetupContext) throws(SetupError) -> Self {
         version.isEmpty ? Self(version: try ReleaseVersions.suse(ctx)) : self
     }
 
-    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+    package func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.setupSecuretty(&ctx, devttydir: devttyDirectory(ctx))
         if !ctx.isFile("/etc/locale.conf") {
             try ctx.setContents("/etc/locale.conf", "LANG=C.utf8".bytes)
@@ -33,12 +33,12 @@ public struct SUSEFamily: VersionResolvingFamily {
         try BaseSetup.removeLXCNameFromEtcHosts(&ctx)
     }
 
-    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.fixupOldGetty(&ctx)
         try BaseSetup.setupContainerGettyService(&ctx, devttydir: devttyDirectory(ctx))
     }
 
-    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         try SUSEIfcfg.setup(&ctx)
         if ctx.isFile("/usr/lib/systemd/systemd-networkd") {
             try BaseSetup.setupSystemdNetworkd(&ctx)

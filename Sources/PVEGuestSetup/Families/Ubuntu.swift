@@ -1,15 +1,15 @@
 import PVEConfig
 import PVECore
-public import PVEGuestOS
+package import PVEGuestOS
 
 /// Ubuntu: Debian with upstart ttys (12.04/14.04), systemd gettys (≥ 16.10), presets (≥ 23.04),
 /// ifupdown before 17.10 and systemd-networkd from 17.10.
 ///
 /// Proxmox: `PVE::LXC::Setup::Ubuntu`.
-public struct UbuntuFamily: GuestFamily {
-    public var osType: OSType { .ubuntu }
+package struct UbuntuFamily: GuestFamily {
+    package var osType: OSType { .ubuntu }
     /// `DISTRIB_RELEASE`, e.g. `16.04`.
-    public var version: String
+    package var version: String
     /// The version as a number (Perl compares `$version >= '17.10'` numerically).
     var number: Double { Double(version) ?? 0 }
 
@@ -22,7 +22,7 @@ public struct UbuntuFamily: GuestFamily {
 
     /// - throws: `unsupported ancient Ubuntu version '<v>'` (unknown and older than 17),
     ///   `unsupported and unexpected Ubuntu version '<v>'`.
-    public init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
+    package init(os: DetectedOS, config: GuestSetupConfig) throws(SetupError) {
         version = os.version
         if Self.knownVersions.contains(version) { return }
         let parts = version.split(separator: ".", omittingEmptySubsequences: false)
@@ -34,12 +34,12 @@ public struct UbuntuFamily: GuestFamily {
         if major < 17 { throw SetupError("unsupported ancient Ubuntu version '\(version)'") }
     }
 
-    public init(version: String) { self.version = version }
+    package init(version: String) { self.version = version }
 
-    public func devttyDirectory(_ ctx: SetupContext) -> String { "" }
-    public func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) { try DebianSetup.snakeoilFixup(&ctx) }
+    package func devttyDirectory(_ ctx: SetupContext) -> String { "" }
+    package func snakeoilFixup(_ ctx: inout SetupContext) throws(SetupError) { try DebianSetup.snakeoilFixup(&ctx) }
 
-    public func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
+    package func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {
         if number >= 17.10 && number < 23.04 {
             ctx.mkdir("/etc/systemd/system/multi-user.target.wants")
             ctx.mkdir("/etc/systemd/system/socket.target.wants")
@@ -67,7 +67,7 @@ public struct UbuntuFamily: GuestFamily {
         }
     }
 
-    public func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupInit(_ ctx: inout SetupContext) throws(SetupError) {
         if number >= 23.04 {
             try BaseSetup.setupSystemdPreset(&ctx, extra: ["systemd-networkd.service": true])
         }
@@ -108,7 +108,7 @@ public struct UbuntuFamily: GuestFamily {
             """
     }
 
-    public func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
+    package func setupNetwork(_ ctx: inout SetupContext) throws(SetupError) {
         if number >= 17.10 {
             try BaseSetup.setupSystemdNetworkd(&ctx)
         } else {

@@ -10,15 +10,15 @@ protocol VersionResolvingFamily: GuestFamily {
 }
 
 extension VersionResolvingFamily {
-    public func preStartHook(_ ctx: inout SetupContext) throws(SetupError) {
+    package func preStartHook(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.preStartHook(try resolved(ctx), &ctx)
     }
 
-    public func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
+    package func postCreateHook(_ ctx: inout SetupContext, rootPassword: String?, sshKeys: String?) throws(SetupError) {
         try BaseSetup.postCreateHook(try resolved(ctx), &ctx, rootPassword: rootPassword, sshKeys: sshKeys)
     }
 
-    public func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) {
+    package func postCloneHook(_ ctx: inout SetupContext) throws(SetupError) {
         try BaseSetup.postCloneHook(try resolved(ctx), &ctx)
     }
 }

@@ -1,19 +1,19 @@
-public import PVEConfig
+package import PVEConfig
 import PVECore
 /// Gentoo netifrc: the marker block of `/etc/conf.d/net` and the `/etc/init.d/net.<name>` links.
 ///
 /// Proxmox: `PVE::LXC::Setup::Gentoo::setup_network`. Proxmox walks the interfaces in Perl hash
 /// order, so the order of the `config_*`/`routes_*` lines changes from run to run; here they
 /// always follow the `netN` index (a deliberate difference).
-public enum GentooNetifrc {
+package enum GentooNetifrc {
     /// The block body and the interfaces that get an init script link, in `netN` order.
-    public struct Output: Sendable, Hashable {
-        public var data: String
-        public var upInterfaces: [String]
+    package struct Output: Sendable, Hashable {
+        package var data: String
+        package var upInterfaces: [String]
     }
 
     /// Renders `/etc/conf.d/net` for the interfaces, in the given order.
-    public static func render(_ networks: [NetworkInterface]) -> Output {
+    package static func render(_ networks: [NetworkInterface]) -> Output {
         var data = ""
         var up: [String] = []
         func markUp(_ name: String) { if !up.contains(name) { up.append(name) } }
@@ -67,7 +67,7 @@ public enum GentooNetifrc {
 
     /// Replaces `/etc/conf.d/net` with the block and links `net.<name>` → `net.lo` for every
     /// interface that is brought up.
-    public static func setup(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setup(_ ctx: inout SetupContext) throws(SetupError) {
         let output = render(try ctx.config.interfaces())
         try ctx.modifyFile("/etc/conf.d/net", output.data.bytes, options: MarkerBlock.Options(placement: .replaceFile))
         for name in output.upInterfaces {

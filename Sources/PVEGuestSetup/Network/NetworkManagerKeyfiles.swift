@@ -1,9 +1,9 @@
-public import PVEConfig
+package import PVEConfig
 import PVECore
 /// NetworkManager keyfiles: `/etc/NetworkManager/system-connections/<name>.nmconnection`, mode 0600.
 ///
 /// Proxmox: `PVE::LXC::Setup::CentOS::setup_network_with_networkmanager` (RHEL-family 10 and later).
-public enum NetworkManagerKeyfiles {
+package enum NetworkManagerKeyfiles {
     /// The keyfile of one interface.
     /// - parameters:
     ///   - net: the interface's settings (`netN`).
@@ -12,7 +12,7 @@ public enum NetworkManagerKeyfiles {
     ///   - search: search domains.
     ///   - nameservers: every configured nameserver (split into IPv4 and IPv6 lists here; entries
     ///     that are neither plain address family are dropped).
-    public static func render(
+    package static func render(
         _ net: NetworkInterface, name: String, uuid: String, search: String?, nameservers: [String]
     ) -> String {
         let v4 = nameservers.filter { IPAddress($0)?.bitWidth == 32 }
@@ -65,7 +65,7 @@ public enum NetworkManagerKeyfiles {
     }
 
     /// Writes one keyfile per named interface.
-    public static func setup(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setup(_ ctx: inout SetupContext) throws(SetupError) {
         let dir = "/etc/NetworkManager/system-connections"
         ctx.makePath(dir)
         for net in try ctx.config.interfaces() {

@@ -1,18 +1,18 @@
-public import PVEConfig
+package import PVEConfig
 import PVECore
 /// RedHat network-scripts: `/etc/sysconfig/network-scripts/ifcfg-<name>`, `route-<name>`,
 /// `route6-<name>` and the `NETWORKING` flags of `/etc/sysconfig/network`.
 ///
 /// Proxmox: `PVE::LXC::Setup::CentOS::setup_netork_with_network_scripts` (sic).
-public enum RedHatNetworkScripts {
+package enum RedHatNetworkScripts {
     /// The three files of one interface.
-    public struct Interface: Sendable, Hashable {
+    package struct Interface: Sendable, Hashable {
         /// Content of `ifcfg-<name>`.
-        public var ifcfg: String
+        package var ifcfg: String
         /// Body of the marker block of `route-<name>` (empty: no routes).
-        public var routes: String
+        package var routes: String
         /// Body of the marker block of `route6-<name>`.
-        public var routes6: String
+        package var routes6: String
     }
 
     /// Renders one interface, or `nil` when Proxmox writes nothing for it.
@@ -23,7 +23,7 @@ public enum RedHatNetworkScripts {
     ///   - search: search domains (already looked up).
     ///   - nameservers: every nameserver.
     /// - throws: `unable to parse ipv4 address/mask` for an address `parse_ipv4_cidr` rejects.
-    public static func render(
+    package static func render(
         _ net: NetworkInterface, name: String, uuid: String, search: String?, nameservers: [String]
     ) throws(SetupError) -> Interface? {
         let header = "DEVICE=\(name)\nONBOOT=yes\nUUID=\(uuid)\n"
@@ -81,7 +81,7 @@ public enum RedHatNetworkScripts {
     }
 
     /// Writes every interface's files and updates `/etc/sysconfig/network`.
-    public static func setup(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setup(_ ctx: inout SetupContext) throws(SetupError) {
         let dir = "/etc/sysconfig/network-scripts"
         ctx.makePath(dir)
         var hasIPv4 = false

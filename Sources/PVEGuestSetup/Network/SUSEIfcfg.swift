@@ -1,21 +1,21 @@
-public import PVEConfig
+package import PVEConfig
 import PVECore
 /// SUSE wicked/sysconfig files: `/etc/sysconfig/network/ifcfg-<name>` and the marker block of
 /// `ifroute-<name>`.
 ///
 /// Proxmox: `PVE::LXC::Setup::SUSE::setup_network`.
-public enum SUSEIfcfg {
+package enum SUSEIfcfg {
     /// The files of one interface.
-    public struct Interface: Sendable, Hashable {
+    package struct Interface: Sendable, Hashable {
         /// Content of `ifcfg-<name>`.
-        public var ifcfg: String
+        package var ifcfg: String
         /// Body of the marker block of `ifroute-<name>` (empty: no routes).
-        public var routes: String
+        package var routes: String
     }
 
     /// Renders one interface; `nil` when Proxmox skips it (configured, but neither an address nor
     /// DHCP, e.g. `ip6=auto` alone).
-    public static func render(_ net: NetworkInterface, name: String) -> Interface? {
+    package static func render(_ net: NetworkInterface, name: String) -> Interface? {
         var routes = ""
         var dhcp = 0
         var addresses: [String] = []
@@ -67,7 +67,7 @@ public enum SUSEIfcfg {
     }
 
     /// Writes every interface's files.
-    public static func setup(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setup(_ ctx: inout SetupContext) throws(SetupError) {
         let dir = "/etc/sysconfig/network"
         ctx.makePath(dir)
         for net in try ctx.config.interfaces() {

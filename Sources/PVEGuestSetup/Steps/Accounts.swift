@@ -3,7 +3,7 @@ import PVESystem
 
 extension BaseSetup {
     /// Whether `pw` already is a crypt hash: `^\$(1|2|2a|2x|2y|5|6)\$[a-zA-Z0-9./]{1,16}\$[a-zA-Z0-9./]+$`.
-    public static func isCryptHash(_ pw: String) -> Bool {
+    package static func isCryptHash(_ pw: String) -> Bool {
         let parts = pw.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0].isEmpty else { return false }
         guard ["1", "2", "2a", "2x", "2y", "5", "6"].contains(String(parts[1])) else { return false }
@@ -19,7 +19,7 @@ extension BaseSetup {
 
     /// The hash Proxmox stores: `*` without password, a given hash as is, else SHA-512 crypt with
     /// salt `substr(sha1_base64(time), 0, 8)`.
-    public static func passwordHash(_ password: String?, now: Int64) -> String {
+    package static func passwordHash(_ password: String?, now: Int64) -> String {
         guard let password else { return "*" }
         if isCryptHash(password) { return password }
         let salt = String(Crypt.base64NoPadding(Crypt.sha1(Array(String(now).utf8))).prefix(8))
@@ -39,7 +39,7 @@ extension BaseSetup {
 
     /// `set_user_password`: the hash in `/etc/shadow` (with the last-change day) and `x` in
     /// `/etc/passwd`, or the hash in `/etc/passwd` without shadow file.
-    public static func setUserPassword(_ ctx: inout SetupContext, user: String, password: String?) throws(SetupError) {
+    package static func setUserPassword(_ ctx: inout SetupContext, user: String, password: String?) throws(SetupError) {
         let passwd = "/etc/passwd"
         guard ctx.isFile(passwd) else { return }
         let shadow = "/etc/shadow"
@@ -95,7 +95,7 @@ extension BaseSetup {
 
     /// `set_user_authorized_ssh_keys`: the marker block of `<home>/.ssh/authorized_keys`.
     /// - throws: `home directory '<home>' of <user> does not exist!`.
-    public static func setUserAuthorizedSSHKeys(_ ctx: inout SetupContext, user: String, keys: String) throws(SetupError) {
+    package static func setUserAuthorizedSSHKeys(_ ctx: inout SetupContext, user: String, keys: String) throws(SetupError) {
         let passwd = "/etc/passwd"
         var home = user == "root" ? "/root/" : "/home/\(user)/"
         if ctx.isFile(passwd) {
@@ -121,7 +121,7 @@ extension BaseSetup {
     }
 
     /// `rewrite_ssh_host_keys` (post-create, host side): fresh host keys in `/etc/ssh`.
-    public static func rewriteSSHHostKeys(_ family: some GuestFamily, _ ctx: inout SetupContext) throws(SetupError) {
+    package static func rewriteSSHHostKeys(_ family: some GuestFamily, _ ctx: inout SetupContext) throws(SetupError) {
         let types = family.sshHostKeyTypes
         guard ctx.isDirectory("/etc/ssh"), !types.isEmpty else { return }
         guard let generator = ctx.sshKeyGenerator else { return }

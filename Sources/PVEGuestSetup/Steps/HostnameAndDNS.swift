@@ -4,7 +4,7 @@ import PVESystem
 
 /// The shared steps of `PVE::LXC::Setup::Base`, as static functions so a family can call the
 /// "super" implementation from its override.
-public enum BaseSetup {}
+package enum BaseSetup {}
 
 extension BaseSetup {
     /// `PVE::Tools::split_list`: words separated by blanks, `,` or `;`.
@@ -16,7 +16,7 @@ extension BaseSetup {
     }
 
     /// `lookup_dns_conf`: (search domains, nameservers) from the config, test mode or the host.
-    public static func lookupDNS(_ ctx: SetupContext) -> (search: String?, nameserver: String) {
+    package static func lookupDNS(_ ctx: SetupContext) -> (search: String?, nameserver: String) {
         var nameserver = ctx.config.nameserver
         var search = ctx.config.searchdomain
         if ctx.config.testmode {
@@ -28,7 +28,7 @@ extension BaseSetup {
 
     /// `PVE::LXC::get_primary_ips`: net0's IPv4 and IPv6 without prefix.
     /// - throws: net0's format error.
-    public static func primaryIPs(_ config: GuestSetupConfig) throws(SetupError) -> (ipv4: String?, ipv6: String?) {
+    package static func primaryIPs(_ config: GuestSetupConfig) throws(SetupError) -> (ipv4: String?, ipv6: String?) {
         guard let net = try config.primaryInterface() else { return (nil, nil) }
         func strip(_ v: String?, _ special: Set<String>) -> String? {
             guard let v, !v.isEmpty, v != "0" else { return nil }
@@ -44,7 +44,7 @@ extension BaseSetup {
     }
 
     /// `update_etc_hosts`.
-    public static func updateEtcHosts(_ ctx: inout SetupContext, hostIP: String?, newName: String, search: String?) throws(SetupError) {
+    package static func updateEtcHosts(_ ctx: inout SetupContext, hostIP: String?, newName: String, search: String?) throws(SetupError) {
         let path = "/etc/hosts"
         if let marker = ctx.ignoreFile(for: path) {
             ctx.record(path, .ignored(by: marker))
@@ -100,7 +100,7 @@ extension BaseSetup {
     }
 
     /// `set_hostname` (Base): `/etc/hosts` and `/etc/hostname` (short name).
-    public static func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setHostname(_ ctx: inout SetupContext) throws(SetupError) {
         let hostname = nonEmpty(ctx.config.hostname) ?? "localhost"
         let short = String(hostname.prefix { $0 != "." })
         let (v4, v6) = try primaryIPs(ctx.config)
@@ -116,7 +116,7 @@ extension BaseSetup {
     }
 
     /// `set_dns`: the marker block of `/etc/resolv.conf` (replacing a file without block).
-    public static func setDNS(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setDNS(_ ctx: inout SetupContext) throws(SetupError) {
         let (search, nameserver) = lookupDNS(ctx)
         var data = ""
         if let search = nonEmpty(search) {
@@ -127,7 +127,7 @@ extension BaseSetup {
     }
 
     /// `remove_lxc_name_from_etc_hosts`: drops the bogus `127.0.1.1 LXC_NAME` line of some templates.
-    public static func removeLXCNameFromEtcHosts(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func removeLXCNameFromEtcHosts(_ ctx: inout SetupContext) throws(SetupError) {
         let path = "/etc/hosts"
         guard ctx.exists(path) else { return }
         let lines = Bytes.splitLines(try ctx.contents(path)).filter { !isLXCNameLine($0) }

@@ -1,4 +1,4 @@
-public import PVEConfig
+package import PVEConfig
 import PVECore
 import PVESystem
 
@@ -7,9 +7,9 @@ import PVESystem
 /// gateway route lines cleaned, missing stanzas appended, loopback added).
 ///
 /// Proxmox: `PVE::LXC::Setup::Debian::setup_network` (re-used by `Alpine.pm`).
-public enum IfupdownNetwork {
+package enum IfupdownNetwork {
     /// How a static address is written.
-    public enum Style: Sendable, Hashable {
+    package enum Style: Sendable, Hashable {
         /// `address a.b.c.d/p` (Debian ≥ 10, Alpine ≥ 3.13).
         case modern
         /// `address a.b.c.d` + `netmask 255.255.255.0`.
@@ -32,7 +32,7 @@ public enum IfupdownNetwork {
     }
 
     /// Debian.pm's `at_least($str, $major, $minor)` on a version text such as `3.13.1`.
-    public static func atLeast(_ text: String, _ wantMajor: Int, _ wantMinor: Int) -> Bool {
+    package static func atLeast(_ text: String, _ wantMajor: Int, _ wantMinor: Int) -> Bool {
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard let first = parts.first, let major = Int(first.prefix { $0.isASCII && $0.isNumber }),
             !first.isEmpty, first.first?.isNumber == true
@@ -101,7 +101,7 @@ public enum IfupdownNetwork {
     }
 
     /// Writes `/etc/network/interfaces` (nothing when no interface is managed).
-    public static func setup(_ ctx: inout SetupContext, networks: [NetworkInterface], style: Style) throws(SetupError) {
+    package static func setup(_ ctx: inout SetupContext, networks: [NetworkInterface], style: Style) throws(SetupError) {
         let managed = try interfaces(networks)
         if managed.isEmpty { return }
         let path = "/etc/network/interfaces"

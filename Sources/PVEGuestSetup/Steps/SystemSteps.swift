@@ -4,7 +4,7 @@ import PVESystem
 
 extension BaseSetup {
     /// `set_timezone`: `/etc/localtime` symlink and `/etc/timezone`.
-    public static func setTimezone(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setTimezone(_ ctx: inout SetupContext) throws(SetupError) {
         guard let zone = ctx.config.timezone else { return }
         var tzPath = "/usr/share/zoneinfo/\(zone)"
         if zone == "host" {
@@ -34,7 +34,7 @@ extension BaseSetup {
     }
 
     /// `clear_machine_id`: on create remove `/etc/machine-id`; on clone empty it (systemd guests).
-    public static func clearMachineID(_ ctx: inout SetupContext, clone: Bool) throws(SetupError) {
+    package static func clearMachineID(_ ctx: inout SetupContext, clone: Bool) throws(SetupError) {
         let systemd = usesSystemd(ctx)
         let dbus = "/var/lib/dbus/machine-id"
         let machineID = "/etc/machine-id"
@@ -68,7 +68,7 @@ extension BaseSetup {
     }
 
     /// `$randomize_crontab`: every root entry's minute becomes `int(rand() * 59)`.
-    public static func randomizeCrontab(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func randomizeCrontab(_ ctx: inout SetupContext) throws(SetupError) {
         for file in crontabFiles(ctx) {
             let data = try ctx.contents(file)
             var out: [UInt8] = []
@@ -114,7 +114,7 @@ extension BaseSetup {
     }
 
     /// `setup_securetty`: appends missing entries to an existing `/etc/securetty`.
-    public static func setupSecuretty(_ ctx: inout SetupContext, devttydir: String, add: [String] = []) throws(SetupError) {
+    package static func setupSecuretty(_ ctx: inout SetupContext, devttydir: String, add: [String] = []) throws(SetupError) {
         let path = "/etc/securetty"
         guard ctx.isFile(path) else { return }
         var entries = add

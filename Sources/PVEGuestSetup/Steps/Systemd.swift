@@ -30,7 +30,7 @@ extension BaseSetup {
 
     /// `setup_container_getty_service`: `container-getty@.service` tty names and the
     /// `getty.target.wants` links for the configured tty count.
-    public static func setupContainerGettyService(_ ctx: inout SetupContext, devttydir: String) throws(SetupError) {
+    package static func setupContainerGettyService(_ ctx: inout SetupContext, devttydir: String) throws(SetupError) {
         let sd = systemdUnitDirectory(ctx)
         var templatePath = "\(sd)/container-getty@.service"
         var instanceBase = "container-getty@"
@@ -57,7 +57,7 @@ extension BaseSetup {
     }
 
     /// `fixup_old_getty`: toggles `ConditionPathExists=/dev/tty0` ↔ `/dev/tty` in `getty@.service`.
-    public static func fixupOldGetty(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func fixupOldGetty(_ ctx: inout SetupContext) throws(SetupError) {
         let sd = systemdUnitDirectory(ctx)
         let getty = "\(sd)/getty@.service"
         guard ctx.isFile(getty) else { return }
@@ -83,7 +83,7 @@ extension BaseSetup {
     }
 
     /// `setup_systemd_preset`: `/etc/systemd/system-preset/00-pve.preset`.
-    public static func setupSystemdPreset(_ ctx: inout SetupContext, extra: [String: Bool] = [:]) throws(SetupError) {
+    package static func setupSystemdPreset(_ ctx: inout SetupContext, extra: [String: Bool] = [:]) throws(SetupError) {
         var preset: [String: Bool] = [
             "sys-kernel-config.mount": false, "sys-kernel-debug.mount": false, "getty@.service": false,
             "container-getty@.service": true,
@@ -98,7 +98,7 @@ extension BaseSetup {
     }
 
     /// `setup_systemd_disable_static_units`: masks static units by linking them to `/dev/null`.
-    public static func setupSystemdDisableStaticUnits(_ ctx: inout SetupContext, extra: [String] = []) {
+    package static func setupSystemdDisableStaticUnits(_ ctx: inout SetupContext, extra: [String] = []) {
         for unit in ["sys-kernel-config.mount", "sys-kernel-debug.mount"] + extra {
             let path = "/etc/systemd/system/\(unit)"
             if !ctx.isFile(path) { ctx.symlink("/dev/null", at: path) }
@@ -106,7 +106,7 @@ extension BaseSetup {
     }
 
     /// `setup_systemd_networkd`: one `/etc/systemd/network/<name>.network` per interface.
-    public static func setupSystemdNetworkd(_ ctx: inout SetupContext) throws(SetupError) {
+    package static func setupSystemdNetworkd(_ ctx: inout SetupContext) throws(SetupError) {
         for d in try ctx.config.interfaces() {
             guard let name = nonEmpty(d.name) else { continue }
             var data = "[Match]\nName = \(name)\n\n[Network]\nDescription = Interface \(name) autoconfigured by PVE\n"
@@ -156,7 +156,7 @@ extension BaseSetup {
     }
 
     /// `get_ct_init_path`: `/sbin/init`, symlinks followed inside the guest.
-    public static func initPath(_ ctx: SetupContext) throws(SetupError) -> String? {
+    package static func initPath(_ ctx: SetupContext) throws(SetupError) -> String? {
         let path = "/sbin/init"
         if ctx.isSymlink(path) { return try ctx.readLinkRecursive(path) }
         return path
@@ -165,7 +165,7 @@ extension BaseSetup {
     /// `get_systemd_version`: the `NNN` of `libsystemd-shared-NNN.so` linked by the init binary,
     /// read from its ELF dynamic section (Proxmox runs `objdump -p`).
     /// - throws: `objdump on <init> failed: ...` when the file is missing or not an ELF file.
-    public static func systemdVersion(_ ctx: SetupContext, initPath: String) throws(SetupError) -> Int? {
+    package static func systemdVersion(_ ctx: SetupContext, initPath: String) throws(SetupError) -> Int? {
         let bytes: [UInt8]
         do {
             bytes = try ctx.fs.read(initPath, limit: 256 << 20)
@@ -204,7 +204,7 @@ extension BaseSetup {
     }
 
     /// `check_systemd_nesting`.
-    public static func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> String? {
+    package static func checkSystemdNesting(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> String? {
         if ctx.config.nestingEnabled { return nil }
         guard let initPath, initPath.hasSuffix("/systemd") else { return nil }
         guard let v = try systemdVersion(ctx, initPath: initPath), v > 241 else { return nil }
@@ -212,7 +212,7 @@ extension BaseSetup {
     }
 
     /// `unified_cgroupv2_support`.
-    public static func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> Bool {
+    package static func unifiedCgroupV2Support(_ ctx: SetupContext, initPath: String?) throws(SetupError) -> Bool {
         guard let initPath, initPath.hasSuffix("/systemd") else { return true }
         guard let v = try systemdVersion(ctx, initPath: initPath), v >= 232 else { return false }
         return true

@@ -58,34 +58,58 @@ public protocol GuestFileSystem: Sendable {
 
 /// The kind of file-system object.
 public enum FileKind: Sendable, Hashable {
-    case regular, directory, symlink, fifo, socket, characterDevice, blockDevice, unknown
+    /// A regular file.
+    case regular
+    /// A directory.
+    case directory
+    /// A symbolic link.
+    case symlink
+    /// A named pipe.
+    case fifo
+    /// A Unix socket.
+    case socket
+    /// A character device.
+    case characterDevice
+    /// A block device.
+    case blockDevice
+    /// Anything else.
+    case unknown
 }
 
 /// Owner and group ids.
 public struct FileOwner: Sendable, Hashable, CustomStringConvertible {
+    /// User id.
     public var uid: UInt32
+    /// Group id.
     public var gid: UInt32
+    /// An owner from user and group id.
     public init(uid: UInt32, gid: UInt32) {
         self.uid = uid
         self.gid = gid
     }
+    /// `0:0`.
     public static let root = FileOwner(uid: 0, gid: 0)
     public var description: String { "\(uid):\(gid)" }
 }
 
 /// What `GuestFileSystem.info` reports.
 public struct FileInfo: Sendable, Hashable {
+    /// The kind of object.
     public var kind: FileKind
     /// Permission bits only (`0o7777` mask).
     public var mode: UInt32
+    /// Owner and group.
     public var owner: FileOwner
+    /// Size in bytes.
     public var size: Int
+    /// A description of one object.
     public init(kind: FileKind, mode: UInt32, owner: FileOwner, size: Int) {
         self.kind = kind
         self.mode = mode
         self.owner = owner
         self.size = size
     }
+    /// A regular file with any execute bit.
     public var isExecutable: Bool { kind == .regular && mode & 0o111 != 0 }
 }
 
@@ -95,8 +119,11 @@ public struct WriteOptions: Sendable, Hashable {
     public var mode: UInt32
     /// Owner for a new file (`nil`: the writing process's ids), or for a replaced file when `forceOwner` is set.
     public var owner: FileOwner?
+    /// Also set `mode` on a file that exists.
     public var forceMode: Bool
+    /// Also set `owner` on a file that exists.
     public var forceOwner: Bool
+    /// Options; by default a new file gets 0644 and the process's ids, an existing one keeps both.
     public init(mode: UInt32 = 0o644, owner: FileOwner? = nil, forceMode: Bool = false, forceOwner: Bool = false) {
         self.mode = mode
         self.owner = owner

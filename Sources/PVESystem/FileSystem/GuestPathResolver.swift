@@ -2,11 +2,14 @@
 /// (the in-memory and overlay file systems), with the rules `RootFS` applies on disk: absolute
 /// link targets restart at the root, `..` stops at the root, at most `RootFS.maximumSymlinkHops`
 /// links are followed, and a non-directory in the middle of a path is an error.
-public enum GuestPathResolver {
+package enum GuestPathResolver {
     /// What a lookup knows about one absolute, normalised path.
-    public enum Entry: Sendable, Hashable {
+    package enum Entry: Sendable, Hashable {
+        /// A directory.
         case directory
+        /// A symbolic link and its stored target.
         case symlink(target: String)
+        /// Any other object.
         case other
     }
 
@@ -15,9 +18,12 @@ public enum GuestPathResolver {
     ///   - path: an absolute guest path.
     ///   - followLast: whether a symlink in the last component is resolved too.
     ///   - operation: the operation named in errors.
+    ///   - requireParents: a missing component before the last is an error (`notFound`), as for
+    ///     Perl's `Cwd::abs_path`; otherwise the walk goes on with the name as written.
     ///   - lookup: what exists at an absolute path (`nil`: nothing).
-    public static func resolve(
-        _ path: String, followLast: Bool, operation: String, lookup: (String) -> Entry?
+    package static func resolve(
+        _ path: String, followLast: Bool, operation: String, requireParents: Bool = false,
+        lookup: (String) -> Entry?
     ) throws(FileError) -> String {
         var hops = 0
         var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -42,6 +48,9 @@ public enum GuestPathResolver {
                 pending.append(contentsOf: target.split(separator: "/", omittingEmptySubsequences: true).map(String.init).reversed())
                 continue
             }
+            if !isLast, requireParents, entry == nil {
+                throw FileError(code: .notFound, path: path, operation: operation, reason: "no such file or directory")
+            }
             if !isLast, let entry, entry != .directory {
                 throw FileError(code: .notDirectory, path: path, operation: operation, reason: "not a directory")
             }
@@ -51,14 +60,14 @@ public enum GuestPathResolver {
     }
 
     /// The parent of an absolute, normalised path (`/` for `/` and top-level names).
-    public static func parent(of path: String) -> String {
+    package static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/"), path != "/" else { return "/" }
         let p = String(path[..<slash])
         return p.isEmpty ? "/" : p
     }
 
     /// The last component of a path.
-    public static func name(of path: String) -> String {
+    package static func name(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }
