@@ -154,8 +154,7 @@ extension DetectionRun {
     }
 
     /// `PVE::LXC::Setup::Fedora::new` / `OpenEuler::new`: `VERSION_ID` undefined or below `minimum` (numeric).
-    mutating func checkVersionID(_ osRelease: OSRelease, minimum: Double, name: String) throws(DetectionError) -> String
-    {
+    mutating func checkVersionID(_ osRelease: OSRelease, minimum: Double, name: String) throws(DetectionError) -> String {
         let entry = osRelease.entry("VERSION_ID")
         let version = entry?.value ?? ""
         if let entry {

@@ -24,7 +24,7 @@ extension OSDetector {
             let head: [UInt8]
             do {
                 head = try fs.readPrefix(path, count: 4096)
-            } catch where error.code == .isDirectory {
+            } catch  where error.code == .isDirectory {
                 head = []  // Perl opens a directory fine; reading it yields nothing
             } catch {
                 throw DetectionError("open '\(path)' failed: \(perlErrorText(error))", file: path, underlying: error)
@@ -50,7 +50,7 @@ extension OSDetector {
         if path.isEmpty { throw DetectionError("open '' failed: No such file or directory", file: path) }
         do {
             data = try fs.readPrefix(path, count: 20)
-        } catch where error.code == .isDirectory {
+        } catch  where error.code == .isDirectory {
             throw DetectionError("read failed: Is a directory", file: path, underlying: error)
         } catch {
             throw DetectionError("open '\(path)' failed: \(perlErrorText(error))", file: path, underlying: error)

@@ -28,8 +28,7 @@ public enum OSDetector {
     ///   - configuredType: the container config's `ostype`, if set.
     /// - Returns: the plugin type, its version and the warnings Proxmox would print.
     /// - Throws: `DetectionError` with Proxmox's message where Proxmox refuses.
-    public static func detect(in fs: some GuestFileSystem, configuredType: OSType?) throws(DetectionError) -> DetectedOS
-    {
+    public static func detect(in fs: some GuestFileSystem, configuredType: OSType?) throws(DetectionError) -> DetectedOS {
         let report = report(in: fs, configuredType: configuredType)
         if let detected = report.detected { return detected }
         throw report.failure ?? DetectionError("unable to detect OS distribution", warnings: report.warnings)
@@ -68,7 +67,7 @@ struct DetectionRun<FS: GuestFileSystem> {
         let bytes: [UInt8]
         do {
             bytes = try fs.read(path, limit: OSDetector.fileLimit)
-        } catch where error.code == .notFound || error.code == .isDirectory {
+        } catch  where error.code == .notFound || error.code == .isDirectory {
             return nil  // Perl opens a directory fine; its first `readline` is undef
         } catch {
             throw DetectionError(
@@ -84,9 +83,9 @@ struct DetectionRun<FS: GuestFileSystem> {
     func contents(_ path: String) throws(DetectionError) -> [UInt8] {
         do {
             return try fs.read(path, limit: OSDetector.fileLimit)
-        } catch where error.code == .tooLarge {
+        } catch  where error.code == .tooLarge {
             throw DetectionError("file '\(path)' too long - aborting", file: path, underlying: error)
-        } catch where error.code == .isDirectory {
+        } catch  where error.code == .isDirectory {
             throw DetectionError("unable to read file '\(path)' - Is a directory", file: path, underlying: error)
         } catch {
             throw DetectionError("can't open '\(path)' - \(perlErrorText(error))", file: path, underlying: error)

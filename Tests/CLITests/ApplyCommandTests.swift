@@ -26,7 +26,9 @@ import Testing
     @Test func help() {
         let (code, out, _) = run(["--help"])
         #expect(code == 0)
-        for option in ["--config", "--rootfs", "--hook", "--root-password", "--ssh-key", "--host-resolv-conf", "--host-timezone", "--seed", "--dry-run", "--json"] {
+        for option in [
+            "--config", "--rootfs", "--hook", "--root-password", "--ssh-key", "--host-resolv-conf", "--host-timezone", "--seed", "--dry-run", "--json",
+        ] {
             #expect(out.contains(option), "\(option)")
         }
     }
@@ -134,6 +136,7 @@ import Testing
         #expect(TestFiles.readString(root + "/etc/crontab") == "10 * * * * root run-parts /etc/cron.hourly\n")
         #expect(TestFiles.readString(root + "/etc/shadow")?.hasPrefix("root:$6$6qqK3pQh$") == true)
         #expect(TestFiles.readString(root + "/etc/shadow")?.hasSuffix(":19675:0:99999:7:::\n") == true)
-        #expect(TestFiles.readString(root + "/root/.ssh/authorized_keys") == "# --- BEGIN PVE ---\nssh-ed25519 AAAA one\nssh-ed25519 BBBB two\n# --- END PVE ---\n")
+        #expect(
+            TestFiles.readString(root + "/root/.ssh/authorized_keys") == "# --- BEGIN PVE ---\nssh-ed25519 AAAA one\nssh-ed25519 BBBB two\n# --- END PVE ---\n")
     }
 }

@@ -39,8 +39,10 @@ import Testing
     }
 
     @Test func tokenizerHandlesInlineValuesAndTerminator() throws {
-        let spec = [OptionSpec.value("--log-file", valueName: "file", help: ""), .flag("--json", help: ""),
-                    .repeated("--env", valueName: "k=v", help: "")]
+        let spec = [
+            OptionSpec.value("--log-file", valueName: "file", help: ""), .flag("--json", help: ""),
+            .repeated("--env", valueName: "k=v", help: ""),
+        ]
         let p = try ArgumentTokenizer.parse(["a", "--log-file=x", "--json", "--env", "A=1", "--env=B=2", "--", "ls", "-l"], options: spec)
         #expect(p.positionals == ["a"])
         #expect(p.value("--log-file") == "x")

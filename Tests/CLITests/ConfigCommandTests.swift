@@ -99,11 +99,12 @@ struct ConfigCommandTests {
         }
     }
 
-    @Test(arguments: [
-        ("/etc/pve/lxc/107.conf", nil, "107"), ("107.conf", nil, "107"), ("/x/ct107.conf", "9", "9"),
-        ("/x/.conf", nil, "100"), ("/x/107.conf.bak", nil, "100"), ("/x/107xconf", nil, "100"), ("/x/1a7.conf", nil, "100"),
-        ("/x/Ü107.conf", nil, "100"), ("/x/Ü/107.conf", nil, "107"), ("", nil, "100"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("/etc/pve/lxc/107.conf", nil, "107"), ("107.conf", nil, "107"), ("/x/ct107.conf", "9", "9"),
+            ("/x/.conf", nil, "100"), ("/x/107.conf.bak", nil, "100"), ("/x/107xconf", nil, "100"), ("/x/1a7.conf", nil, "100"),
+            ("/x/Ü107.conf", nil, "100"), ("/x/Ü/107.conf", nil, "107"), ("", nil, "100"),
+        ] as [(String, String?, String)])
     func vmidFromFileName(_ path: String, _ option: String?, _ expected: String) {
         #expect(ConfigCommand.vmid(for: path, option: option) == expected)
     }

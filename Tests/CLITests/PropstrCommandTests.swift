@@ -65,8 +65,10 @@ import Testing
                 == #"{"idmap":[["u","0","100","5"],["g","1","2","3"]],"mp":"/","ro":1,"size":1610612736,"type":"volume","volume":"local:x"}"#
                 + "\n")
         let cases: [([String], String)] = [
-            (["net", "--json", "name=eth0,hwaddr=BC:24:11:00:00:01,firewall=0,mtu=+1500"],
-             #"{"firewall":0,"hwaddr":"BC:24:11:00:00:01","mtu":"+1500","name":"eth0","type":"veth"}"#),
+            (
+                ["net", "--json", "name=eth0,hwaddr=BC:24:11:00:00:01,firewall=0,mtu=+1500"],
+                #"{"firewall":0,"hwaddr":"BC:24:11:00:00:01","mtu":"+1500","name":"eth0","type":"veth"}"#
+            ),
             (["net", "--json", "--schema-only", "name=eth0,tag=+5"], #"{"name":"eth0","tag":"+5"}"#),
             (["unused", "local:x", "--json"], #"{"type":"volume","volume":"local:x"}"#),
             (["dev", "/dev/x,uid=5,deny-write=true", "--json"], #"{"deny-write":1,"path":"/dev/x","uid":"5"}"#),

@@ -54,8 +54,10 @@ import Testing
                 #expect(!v.hasLineBreak && v.isASCII, "n=\(n)")
             }
             for at in 0..<n {
-                for (special, lineBreak, ascii) in [(UInt8(ascii: "\n"), true, true), (UInt8(ascii: "\r"), true, true),
-                                                    (0xC3, false, false), (0x80, false, false), (0x0B, false, true)] {
+                for (special, lineBreak, ascii) in [
+                    (UInt8(ascii: "\n"), true, true), (UInt8(ascii: "\r"), true, true),
+                    (0xC3, false, false), (0x80, false, false), (0x0B, false, true),
+                ] {
                     var b = Self.bytes(n)
                     b[at] = special
                     b.withUnsafeBufferPointer { s in
@@ -70,14 +72,18 @@ import Testing
     @Test func keyLookupMatchesWholeNamesOnly() {
         let long = "a-key-name-longer-than-16"
         let schema = PropertySchema(
-            [.init("a", .string), .init("ab", .string), .init("abcdefgh", .string), .init("abcdefghi", .string),
-             .init("abcdefghijklmnop", .string), .init(long, .string), .init("b", .boolean)])
+            [
+                .init("a", .string), .init("ab", .string), .init("abcdefgh", .string), .init("abcdefghi", .string),
+                .init("abcdefghijklmnop", .string), .init(long, .string), .init("b", .boolean),
+            ])
         func index(_ key: String) -> String? {
             Bytes.withBytes(key) { s in schema.index(of: s).map { schema.keys[$0].name } }
         }
         for key in schema.keys.map(\.name) { #expect(index(key) == key) }
-        for key in ["", "abc", "abcdefg", "abcdefghij", "abcdefghijklmno", "abcdefghijklmnopq", "A", "a\0", "b ",
-                    long + "x", String(long.dropLast())] {
+        for key in [
+            "", "abc", "abcdefg", "abcdefghij", "abcdefghijklmno", "abcdefghijklmnopq", "A", "a\0", "b ",
+            long + "x", String(long.dropLast()),
+        ] {
             #expect(index(key) == nil, "\(key)")
         }
         // Keys inside a longer buffer (the parser's case), at the end and followed by more text.
@@ -122,8 +128,10 @@ import Testing
         #expect((Bytes.withBytes(text) { FormatCheck.dnsName($0) } == nil) == valid, "\(text)")
     }
 
-    @Test(arguments: ["0", "63", "64", "65", "0064", "65535", "65536", "999999999999999", "9999999999999999",
-                      "64.0", "63.9", "+64", "-1", "1e2", ".5", "5.", "64\n"])
+    @Test(arguments: [
+        "0", "63", "64", "65", "0064", "65535", "65536", "999999999999999", "9999999999999999",
+        "64.0", "63.9", "+64", "-1", "1e2", ".5", "5.", "64\n",
+    ])
     func boundsCompareLikePerl(text: String) {
         Bytes.withBytes(text) { s in
             let number = PerlNumber.value(s)

@@ -1,6 +1,5 @@
-import Testing
-
 import PVEConfig
+import Testing
 
 /// The README's library example, kept compiling and correct.
 @Suite("Config library API example")

@@ -32,12 +32,18 @@ struct ConfigDiagnosticTests {
         Case(input: "memory: -5\n", expected: "t.conf:1:9: error: vm 7 - unable to parse value of 'memory' - type check ('integer') failed - got '-5'"),
         Case(input: "cpulimit: .5\n", expected: "t.conf:1:11: error: vm 7 - unable to parse value of 'cpulimit' - type check ('number') failed - got '.5'"),
         Case(input: "lxc.aa_profile: x\n", expected: "t.conf:1:1: warning: vm 7 - lxc.aa_profile is deprecated and was renamed to lxc.apparmor.profile"),
-        Case(input: "lxc.network.ipv4 = 1.2.3.4\n", expected: "t.conf:1:1: warning: vm 7 - lxc.network.ipv4 is deprecated and was renamed to lxc.net.INDEX.ipv4.address"),
+        Case(
+            input: "lxc.network.ipv4 = 1.2.3.4\n",
+            expected: "t.conf:1:1: warning: vm 7 - lxc.network.ipv4 is deprecated and was renamed to lxc.net.INDEX.ipv4.address"),
         Case(input: "lxc.limit.nofile: 5\n", expected: "t.conf:1:1: warning: vm 7 - lxc.limit.nofile: lxc.limit.* was renamed to lxc.prlimit.*"),
-        Case(input: "lxc.cgroup.cpu.shares: 5\n", expected: "t.conf:1:1: warning: vm 7 - lxc.cgroup.cpu.shares is deprecated, this will be a hard error in the future!"),
+        Case(
+            input: "lxc.cgroup.cpu.shares: 5\n",
+            expected: "t.conf:1:1: warning: vm 7 - lxc.cgroup.cpu.shares is deprecated, this will be a hard error in the future!"),
         Case(input: "swap: 1\nswap: 2\n", expected: "t.conf:2:1: warning: duplicate key 'swap' (line 1 is ignored)"),
         Case(input: "[s1]\nswap: 1\n[s1]\n", expected: "t.conf:3:1: warning: duplicate section '[s1]': the earlier one is discarded"),
-        Case(input: "hostname: snapstate: delete\n", expected: "t.conf:1:1: warning: line only sets 'snapstate' (Proxmox matches 'snapstate: delete' anywhere in a line)"),
+        Case(
+            input: "hostname: snapstate: delete\n",
+            expected: "t.conf:1:1: warning: line only sets 'snapstate' (Proxmox matches 'snapstate: delete' anywhere in a line)"),
         Case(input: "snapstate: prepare\n", expected: "t.conf:1:1: warning: 'snapstate' in the main section is ignored"),
         Case(input: "[pve:pending]\n[PVE:PENDING]\n", expected: "t.conf:2:1: warning: duplicate section '[pve:pending]': the earlier one is discarded"),
         Case(
@@ -85,7 +91,10 @@ struct ConfigDiagnosticTests {
 
     @Test func propertyStringErrorsPointIntoTheValue() throws {
         let r = try ConfigReader.read(Array("net0: name=eth0,mtu=10\n".utf8), file: "t.conf", vmid: "7")
-        #expect(r.diagnostics.map(\.description) == ["t.conf:1:21: error: vm 7 - unable to parse value of 'net0' - format error\nmtu: value must have a minimum value of 64"])
+        #expect(
+            r.diagnostics.map(\.description) == [
+                "t.conf:1:21: error: vm 7 - unable to parse value of 'net0' - format error\nmtu: value must have a minimum value of 64"
+            ])
     }
 
     @Test func writerRefusesNewlines() {

@@ -22,7 +22,9 @@ struct ConfigFileGenerator {
         case 1: return space()
         case 2: return "#" + pick([" comment", "desc%3A 100%25", "", "%C3%28 bad", " tab\there"])
         case 3: return "\(key):\(space())\(value)\(space())"
-        case 4: return "lxc.\(pick(["apparmor.profile", "mount.entry", "cgroup2.devices.allow", "aa_profile", "bogus"]))\(pick([":", " =", "=", " : "]))\(space())\(value)"
+        case 4:
+            return
+                "lxc.\(pick(["apparmor.profile", "mount.entry", "cgroup2.devices.allow", "aa_profile", "bogus"]))\(pick([":", " =", "=", " : "]))\(space())\(value)"
         case 5: return "lxc.environment.runtime: \(pick(["A=1", "B=2", ""]))"
         case 6: return "[\(pick(["snap1", "snap2", "pve:pending", "PVE:Pending", "a", "Snap_3"]))]\(space())"
         case 7: return "delete: \(pick(["swap", "!cores,memory", " ; "]))"
@@ -203,6 +205,8 @@ struct ConfigDocumentTests {
         try c.createSnapshot("first", snaptime: 9)
         doc.update(to: c)
         #expect(doc.lastUpdateWasLossless)
-        #expect(doc.bytes.utf8String == "# keep me\nmemory: 512\nparent: first\nrootfs: local:vm-1-disk-0\n\n[first]\nmemory: 512\nrootfs: local:vm-1-disk-0\nsnaptime: 9\n")
+        #expect(
+            doc.bytes.utf8String
+                == "# keep me\nmemory: 512\nparent: first\nrootfs: local:vm-1-disk-0\n\n[first]\nmemory: 512\nrootfs: local:vm-1-disk-0\nsnaptime: 9\n")
     }
 }

@@ -47,7 +47,10 @@ struct ConfigReaderTests {
 
     @Test func strictModeThrowsFirstError() {
         let input = Array("arch: amd64\nlxc.aa_profile: x\nfoo: bar\nMemory: 1\n".utf8)
-        #expect(throws: ConfigDiagnostic(kind: .error, file: "100.conf", line: 3, column: 1, message: "vm 100 - unable to parse value of 'foo' - unknown setting 'foo'")) {
+        #expect(
+            throws: ConfigDiagnostic(
+                kind: .error, file: "100.conf", line: 3, column: 1, message: "vm 100 - unable to parse value of 'foo' - unknown setting 'foo'")
+        ) {
             _ = try ConfigReader.read(input, file: "100.conf", vmid: "100", mode: .strict)
         }
     }

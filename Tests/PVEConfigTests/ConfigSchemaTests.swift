@@ -58,8 +58,10 @@ struct ConfigSchemaTests {
         #expect(LXCKeyValidity.of("lxc.rootfs.path") == .refused("lxc.rootfs.path is auto generated from rootfs"))
         #expect(LXCKeyValidity.of("lxc.foo") == .unknown)
         #expect(LXCKeyValidity.of("lxc.limit.nofile") == .acceptedWithWarning("lxc.limit.nofile: lxc.limit.* was renamed to lxc.prlimit.*"))
-        #expect(LXCKeyValidity.of("lxc.cgroup.cpu.shares") == .acceptedWithWarning("lxc.cgroup.cpu.shares is deprecated, this will be a hard error in the future!"))
-        #expect(LXCKeyValidity.of("lxc.rootfs.options") == .refused("lxc.rootfs.options is not supported, please use mount point options in the \"rootfs\" key"))
+        #expect(
+            LXCKeyValidity.of("lxc.cgroup.cpu.shares") == .acceptedWithWarning("lxc.cgroup.cpu.shares is deprecated, this will be a hard error in the future!"))
+        #expect(
+            LXCKeyValidity.of("lxc.rootfs.options") == .refused("lxc.rootfs.options is not supported, please use mount point options in the \"rootfs\" key"))
     }
 
     /// The one-lookup table is only equivalent to Proxmox's order of tests while no listed key

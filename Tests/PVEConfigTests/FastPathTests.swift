@@ -32,15 +32,16 @@ import Testing
         #expect(wellFormed > 1_000)
     }
 
-    @Test(arguments: [
-        ("\u{DC}%C3%9C ok", Array("\u{DC}\u{DC} ok".utf8)),
-        ("%ED%A0%80", [0xED, 0xA0, 0x80]),
-        ("\u{10FFFF}", [0xF4, 0x8F, 0xBF, 0xBF]),
-        ("%F4%90%80%80", [0xF4, 0x90, 0x80, 0x80]),
-        ("%C0%80", [0xEF, 0xBF, 0xBD]),
-        ("a\u{80}b", [0x61, 0xC2, 0x80, 0x62]),
-        ("%E2%82", [0xEF, 0xBF, 0xBD]),
-    ] as [(String, [UInt8])])
+    @Test(
+        arguments: [
+            ("\u{DC}%C3%9C ok", Array("\u{DC}\u{DC} ok".utf8)),
+            ("%ED%A0%80", [0xED, 0xA0, 0x80]),
+            ("\u{10FFFF}", [0xF4, 0x8F, 0xBF, 0xBF]),
+            ("%F4%90%80%80", [0xF4, 0x90, 0x80, 0x80]),
+            ("%C0%80", [0xEF, 0xBF, 0xBD]),
+            ("a\u{80}b", [0x61, 0xC2, 0x80, 0x62]),
+            ("%E2%82", [0xEF, 0xBF, 0xBD]),
+        ] as [(String, [UInt8])])
     func descriptionLinesDecodeWithAndWithoutTheWellFormedShortcut(_ text: String, _ expected: [UInt8]) {
         var out: [UInt8] = [UInt8(ascii: "x")]
         Array(text.utf8).withUnsafeBufferPointer { DescriptionCoding.decode($0, appendingTo: &out) }

@@ -53,7 +53,9 @@ struct PendingTests {
     }
 
     @Test func deletionRules() throws {
-        var c = try ConfigReader.read(Array("memory: 512\nostype: debian\nrootfs: local:x\nunprivileged: 1\nprotection: 1\nmp0: local:y,mp=/y\n".utf8), vmid: "5").config
+        var c = try ConfigReader.read(
+            Array("memory: 512\nostype: debian\nrootfs: local:x\nunprivileged: 1\nprotection: 1\nmp0: local:y,mp=/y\n".utf8), vmid: "5"
+        ).config
         for key in ["memory", "rootfs", "ostype"] {
             #expect(throws: ConfigEditError(key: key, message: "unable to delete required option '\(key)'")) {
                 try c.queuePendingDeletion(key, vmid: "5")
@@ -88,7 +90,11 @@ struct PendingTests {
         Refusal(key: "cpulimit", value: "8193", message: "cpulimit: value must have a maximum value of 8192"),
         Refusal(key: "onboot", value: "maybe", message: "onboot: type check ('boolean') failed - got 'maybe'"),
         Refusal(key: "cpulimit", value: "1e3", message: "cpulimit: type check ('number') failed - got '1e3'"),
-        Refusal(key: "ostype", value: "redhat", message: "ostype: value 'redhat' does not have a value in the enumeration 'debian, devuan, ubuntu, centos, fedora, opensuse, archlinux, alpine, gentoo, nixos, unmanaged'"),
+        Refusal(
+            key: "ostype", value: "redhat",
+            message:
+                "ostype: value 'redhat' does not have a value in the enumeration 'debian, devuan, ubuntu, centos, fedora, opensuse, archlinux, alpine, gentoo, nixos, unmanaged'"
+        ),
         Refusal(key: "hostname", value: "a\rb", message: "hostname: property contains a line feed"),
         Refusal(key: "entrypoint", value: "/bin/x\u{1}", message: "entrypoint: value does not match the regex pattern"),
         Refusal(key: "env", value: "1 A=x", message: "env: value does not match the regex pattern"),

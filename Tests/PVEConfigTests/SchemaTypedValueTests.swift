@@ -17,7 +17,11 @@ import Testing
     @Test func givenHardwareAddressIsKept() throws {
         var called = false
         let n = try NetworkInterface(parsing: "name=eth0,hwaddr=bc:24:11:aa:bb:cc,type=veth") as NetworkInterface
-        let m = try NetworkInterface(parsing: "name=eth0,hwaddr=bc:24:11:aa:bb:cc", macGenerator: { called = true; return "x" })
+        let m = try NetworkInterface(
+            parsing: "name=eth0,hwaddr=bc:24:11:aa:bb:cc",
+            macGenerator: {
+                called = true; return "x"
+            })
         #expect(!called)
         #expect(m == n)
     }
@@ -29,10 +33,12 @@ import Testing
                 "bridge", "firewall", "gw", "gw6", "host-managed", "hwaddr", "ip", "ip6", "link_down", "mtu", "name",
                 "rate", "tag", "trunks", "type",
             ])
-        typealias K = NetworkInterface.k
+        typealias K = NetworkInterface.Key
         #expect(
-            [K.bridge, K.firewall, K.gw, K.gw6, K.hostManaged, K.hwaddr, K.ip, K.ip6, K.linkDown, K.mtu, K.name, K.rate,
-             K.tag, K.trunks, K.type] == Array(0..<15))
+            [
+                K.bridge, K.firewall, K.gw, K.gw6, K.hostManaged, K.hwaddr, K.ip, K.ip6, K.linkDown, K.mtu, K.name, K.rate,
+                K.tag, K.trunks, K.type,
+            ] == Array(0..<15))
     }
 
     @Test func typedViews() throws {
@@ -139,9 +145,10 @@ import Testing
     }
 
     @Test func strictEntries() throws {
-        #expect(try PropertyString.entries("a=1,x,b=2", defaultKey: "v") == [
-            .init(key: "a", value: "1"), .init(key: nil, value: "x"), .init(key: "b", value: "2"),
-        ])
+        #expect(
+            try PropertyString.entries("a=1,x,b=2", defaultKey: "v") == [
+                .init(key: "a", value: "1"), .init(key: nil, value: "x"), .init(key: "b", value: "2"),
+            ])
         #expect(try PropertyString.entries("v=0,x", defaultKey: "v") == [.init(key: nil, value: "x")])
         #expect(throws: PropertyStringError.self) { try PropertyString.entries("x", defaultKey: nil) }
         #expect(throws: PropertyStringError.self) { try PropertyString.entries("v=1,x", defaultKey: "v") }

@@ -21,7 +21,10 @@ struct WriterDropTests {
                 == "mp0: local:vm-1-disk-1,mp=/srv\nrootfs: local:vm-1-disk-0,size=8G\nunused1: local:vm-1-disk\nzz: 1\n")
         // Snapshots keep theirs.
         c.snapshots["s"] = c.main
-        #expect(try ConfigWriter.text(c).hasSuffix("[s]\nmp0: local:vm-1-disk-1,mp=/srv\nrootfs: local:vm-1-disk-0,size=8G\nsnapstate: prepare\nunused0: local:vm-1-disk-0\nunused1: local:vm-1-disk\nunusedfoo: local:vm-1-disk-1\nzz: 1\n"))
+        #expect(
+            try ConfigWriter.text(c).hasSuffix(
+                "[s]\nmp0: local:vm-1-disk-1,mp=/srv\nrootfs: local:vm-1-disk-0,size=8G\nsnapstate: prepare\nunused0: local:vm-1-disk-0\nunused1: local:vm-1-disk\nunusedfoo: local:vm-1-disk-1\nzz: 1\n"
+            ))
     }
 
     /// A newline in a dropped member is not refused; one in a kept member is.

@@ -170,9 +170,13 @@ import Testing
         #expect(fs.contents("/etc/securetty") == "console\nlxc/console\nlxc/tty1\nlxc/tty2\nlxc/tty3\nlxc/tty4\n")
         #expect(fs.node("/etc/systemd/system/sys-kernel-config.mount") == .symlink("/dev/null"))
         #expect(fs.node("/etc/systemd/system-preset/00-pve.preset") == nil)
-        #expect(fs.contents("/etc/sysconfig/network-scripts/route-eth0") == "# --- BEGIN PVE ---\n10.0.0.1 dev eth0\ndefault via 10.0.0.1 dev eth0\n# --- END PVE ---\n")
+        #expect(
+            fs.contents("/etc/sysconfig/network-scripts/route-eth0")
+                == "# --- BEGIN PVE ---\n10.0.0.1 dev eth0\ndefault via 10.0.0.1 dev eth0\n# --- END PVE ---\n")
         #expect(fs.contents("/etc/sysconfig/network-scripts/ifcfg-eth2")?.contains("BOOTPROTO=none\nIPV6INIT=yes\nDHCPV6C=yes\n") == true)
-        #expect(fs.contents("/etc/hosts") == "127.0.0.1 localhost\n# --- BEGIN PVE ---\n::1 localhost.localnet localhost\n192.168.1.5 ct.example.com ct\n# --- END PVE ---\n")
+        #expect(
+            fs.contents("/etc/hosts")
+                == "127.0.0.1 localhost\n# --- BEGIN PVE ---\n::1 localhost.localnet localhost\n192.168.1.5 ct.example.com ct\n# --- END PVE ---\n")
     }
 
     @Test func centOS6UpstartAndSysconfig() throws {
@@ -316,9 +320,12 @@ import Testing
     }
 
     @Test(arguments: [
-        ("A=1\nB='x y'\nC=\"a\\\"b\\n\"\nD=abc-def\nE=\"open\nF='open\n  G=spaced\n1H=no\n", [
-            "A": "1", "B": "x y", "C": "a\"b\n", "D": "abc", "E": "", "F": "", "G": "spaced",
-        ])
+        (
+            "A=1\nB='x y'\nC=\"a\\\"b\\n\"\nD=abc-def\nE=\"open\nF='open\n  G=spaced\n1H=no\n",
+            [
+                "A": "1", "B": "x y", "C": "a\"b\n", "D": "abc", "E": "", "F": "", "G": "spaced",
+            ]
+        )
     ])
     func osReleaseParsing(_ text: String, _ expected: [String: String]) {
         #expect(ReleaseVersions.parseOSRelease(Array(text.utf8)) == expected)

@@ -13,7 +13,9 @@ import Testing
         var description: String { name }
     }
 
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     static let B = "# --- BEGIN PVE ---\n"
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     static let E = "# --- END PVE ---\n"
     static func w(_ s: String, _ perms: Bool = true) -> MarkerBlock.Edit { .write(Array(s.utf8), usesPermissions: perms) }
 
@@ -23,12 +25,19 @@ import Testing
         Case(name: "missing file, data 0 is false in Perl", existing: nil, data: "0", expected: .unchanged),
         Case(name: "append", existing: "a\nb\n", data: "X\n", expected: w("a\nb\n" + B + "X\n" + E)),
         Case(name: "prepend without final newline", existing: "abc", data: "X", options: .init(placement: .prepend), expected: w(B + "X\n" + E + "abc\n")),
-        Case(name: "replace whole file", existing: "# c1\n# c2\nnameserver 1.1.1.1\n", data: "X\n", options: .init(placement: .replaceFile), expected: w(B + "X\n" + E)),
+        Case(
+            name: "replace whole file", existing: "# c1\n# c2\nnameserver 1.1.1.1\n", data: "X\n", options: .init(placement: .replaceFile),
+            expected: w(B + "X\n" + E)),
         Case(name: "empty file gets a blank line before the block", existing: "", data: "X\n", expected: w("\n" + B + "X\n" + E)),
         Case(name: "block replaced in place", existing: "a\n" + B + "old\n" + E + "z\n", data: "new\n", expected: w("a\n" + B + "new\n" + E + "z\n", false)),
-        Case(name: "block in place even with replace option", existing: "a\n" + B + "old\n" + E + "z\n", data: "new\n", options: .init(placement: .replaceFile), expected: w("a\n" + B + "new\n" + E + "z\n", false)),
-        Case(name: "flexible markers, END case-insensitive", existing: "#---BEGIN PVE extra\nold\n#  ---  end   pve\n", data: "n", expected: w(B + "n\n" + E, false)),
-        Case(name: "lower-case BEGIN not recognised", existing: "# --- begin pve ---\nx\n", data: "n\n", expected: w("# --- begin pve ---\nx\n" + B + "n\n" + E)),
+        Case(
+            name: "block in place even with replace option", existing: "a\n" + B + "old\n" + E + "z\n", data: "new\n", options: .init(placement: .replaceFile),
+            expected: w("a\n" + B + "new\n" + E + "z\n", false)),
+        Case(
+            name: "flexible markers, END case-insensitive", existing: "#---BEGIN PVE extra\nold\n#  ---  end   pve\n", data: "n",
+            expected: w(B + "n\n" + E, false)),
+        Case(
+            name: "lower-case BEGIN not recognised", existing: "# --- begin pve ---\nx\n", data: "n\n", expected: w("# --- begin pve ---\nx\n" + B + "n\n" + E)),
         Case(name: "BEGIN without END appends a second block", existing: B + "x\n", data: "n\n", expected: w(B + "x\n" + B + "n\n" + E)),
         Case(name: "only the first block is managed", existing: B + "1\n" + E + B + "2\n" + E, data: "n\n", expected: w(B + "n\n" + E + B + "2\n" + E, false)),
         Case(name: "empty data, whole-file block, delete", existing: B + "x\n" + E, data: "", options: .init(deleteWhenEmpty: true), expected: .delete),

@@ -47,7 +47,8 @@ import Testing
     }
 
     @Test func hostResolvConf() {
-        let text = "domain a.example\nsearch b.example c.example\n nameserver 1.1.1.1\nnameserver fe80::1%eth0\nnameserver x\nnameserver 2.2.2.2\nnameserver 3.3.3.3\n"
+        let text =
+            "domain a.example\nsearch b.example c.example\n nameserver 1.1.1.1\nnameserver fe80::1%eth0\nnameserver x\nnameserver 2.2.2.2\nnameserver 3.3.3.3\n"
         let parsed = HostEnvironment.parseResolvConf(Array(text.utf8))
         #expect(parsed.search == "b.example")
         #expect(parsed.nameservers == ["1.1.1.1", "fe80::1", "2.2.2.2"])
@@ -68,10 +69,11 @@ import Testing
         #expect(BaseSetup.splitList(" ") == [])
     }
 
-    @Test(arguments: [
-        ("17 *\t* * *\troot    cd / && run", "run"), ("5 1 2 3 4 root x", "x"), ("5 1 2 3 4 nobody x", nil),
-        ("* 1 2 3 4 root x", nil), ("5 1 2 3 4 root", nil), ("5 1 2 3 4 root  ", nil), ("5 1 2 3 root x", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("17 *\t* * *\troot    cd / && run", "run"), ("5 1 2 3 4 root x", "x"), ("5 1 2 3 4 nobody x", nil),
+            ("* 1 2 3 4 root x", nil), ("5 1 2 3 4 root", nil), ("5 1 2 3 4 root  ", nil), ("5 1 2 3 root x", nil),
+        ] as [(String, String?)])
     func crontabLines(_ line: String, _ command: String?) {
         let rest = BaseSetup.crontabRest(ArraySlice(Array(line.utf8)))
         #expect((rest != nil) == (command != nil), "\(line)")

@@ -1,5 +1,5 @@
-import PVESystem
 import PVERuntime
+import PVESystem
 import PVETestSupport
 import Testing
 

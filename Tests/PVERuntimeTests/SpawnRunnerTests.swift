@@ -1,6 +1,6 @@
-import PVESystem
 import Glibc
 import PVERuntime
+import PVESystem
 import PVETestSupport
 import Testing
 

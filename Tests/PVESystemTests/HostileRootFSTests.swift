@@ -242,11 +242,13 @@ final class World {
         let swapper = Swapper(root: world.root, outside: world.outside)
         var thread = pthread_t()
         let context = Unmanaged.passRetained(swapper).toOpaque()
-        let created = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<Swapper>.fromOpaque(context).takeRetainedValue().run()
-            return nil
-        }, context)
+        let created = pthread_create(
+            &thread, nil,
+            { context in
+                guard let context else { return nil }
+                Unmanaged<Swapper>.fromOpaque(context).takeRetainedValue().run()
+                return nil
+            }, context)
         try #require(created == 0)
         while swapper.swaps.load(ordering: .relaxed) == 0 { sched_yield() }  // it is running
 

@@ -110,13 +110,15 @@ let configSuite = BenchmarkSuite(name: "config") {
     }
 
     let avg = totalBytes / count
-    report(measure("config read (lenient, with SHA-1 digest)", rounds: 5, opsPerRound: count, bytesPerOp: avg) {
-        for bytes in files { blackHole(try? ConfigReader.read(bytes, file: "x.conf")) }
-    })
+    report(
+        measure("config read (lenient, with SHA-1 digest)", rounds: 5, opsPerRound: count, bytesPerOp: avg) {
+            for bytes in files { blackHole(try? ConfigReader.read(bytes, file: "x.conf")) }
+        })
     let parsed = files.compactMap { try? ConfigReader.read($0, file: "x.conf").config }
-    report(measure("config canonical write", rounds: 5, opsPerRound: count, bytesPerOp: avg) {
-        for c in parsed { blackHole(try? ConfigWriter.write(c)) }
-    })
+    report(
+        measure("config canonical write", rounds: 5, opsPerRound: count, bytesPerOp: avg) {
+            for c in parsed { blackHole(try? ConfigWriter.write(c)) }
+        })
     // What `config format` does per file, over the corpus.
     func readAndWriteAll() {
         var out: [UInt8] = []
@@ -128,9 +130,10 @@ let configSuite = BenchmarkSuite(name: "config") {
     }
     report(measure("config read + canonical write (config format path)", rounds: 5, opsPerRound: count, bytesPerOp: avg, readAndWriteAll))
     report(measureCPU("config read + canonical write (config format path)", rounds: 5, opsPerRound: count, bytesPerOp: avg, readAndWriteAll))
-    report(measureCPU("config read (lenient, with SHA-1 digest)", rounds: 5, opsPerRound: count, bytesPerOp: avg) {
-        for bytes in files { blackHole(try? ConfigReader.read(bytes, file: "x.conf")) }
-    })
+    report(
+        measureCPU("config read (lenient, with SHA-1 digest)", rounds: 5, opsPerRound: count, bytesPerOp: avg) {
+            for bytes in files { blackHole(try? ConfigReader.read(bytes, file: "x.conf")) }
+        })
     // A long run for comparing with another program under the same (shared, noisy) machine load:
     // PVE_BENCH_CONFIG_ROUNDS=N repeats read + canonical write N times (about 50 ms each) and
     // reports the mean, median and minimum CPU time per config over the rounds.
@@ -147,11 +150,12 @@ let configSuite = BenchmarkSuite(name: "config") {
             "config read + canonical write [cpu, \(rounds) rounds]: mean \(format(mean)) ns/op, median "
                 + "\(format(samples[samples.count / 2])) ns/op, min \(format(samples[0])) ns/op")
     }
-    report(measure("config lossless single-key edit", rounds: 3, opsPerRound: count / 10, bytesPerOp: avg) {
-        for bytes in files.prefix(count / 10) {
-            guard var doc = try? ConfigDocument(bytes: bytes, file: "x.conf") else { continue }
-            try? doc.set("memory", to: "4096")
-            blackHole(doc.bytes)
-        }
-    })
+    report(
+        measure("config lossless single-key edit", rounds: 3, opsPerRound: count / 10, bytesPerOp: avg) {
+            for bytes in files.prefix(count / 10) {
+                guard var doc = try? ConfigDocument(bytes: bytes, file: "x.conf") else { continue }
+                try? doc.set("memory", to: "4096")
+                blackHole(doc.bytes)
+            }
+        })
 }

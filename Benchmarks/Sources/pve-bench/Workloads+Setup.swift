@@ -68,12 +68,14 @@ let setupSuite = BenchmarkSuite(name: "setup") {
     text += Array("# --- BEGIN PVE ---\n127.0.1.1 old\n# --- END PVE ---\n".utf8)
     for i in 60..<120 { text += Array("10.0.\(i / 256).\(i % 256)\thost\(i).example.com host\(i)\n".utf8) }
     let data = Array("127.0.0.1 localhost.localnet localhost\n192.0.2.10 web01.example.com web01\n".utf8)
-    report(measure("marker block edit (\(text.count) B file)", opsPerRound: 2000, bytesPerOp: text.count) {
-        for _ in 0..<2000 { blackHole(MarkerBlock.edit(existing: text, data: data)) }
-    })
-    report(measure("remove_pve_sections (\(text.count) B file)", opsPerRound: 2000, bytesPerOp: text.count) {
-        for _ in 0..<2000 { blackHole(MarkerBlock.removeSections(text)) }
-    })
+    report(
+        measure("marker block edit (\(text.count) B file)", opsPerRound: 2000, bytesPerOp: text.count) {
+            for _ in 0..<2000 { blackHole(MarkerBlock.edit(existing: text, data: data)) }
+        })
+    report(
+        measure("remove_pve_sections (\(text.count) B file)", opsPerRound: 2000, bytesPerOp: text.count) {
+            for _ in 0..<2000 { blackHole(MarkerBlock.removeSections(text)) }
+        })
 }
 
 enum SetupBench {

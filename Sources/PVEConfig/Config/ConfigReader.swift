@@ -1,5 +1,5 @@
-import PVECore
 import Glibc
+import PVECore
 
 /// How strictly a config is read (Proxmox: the `$strict` argument of `parse_pct_config`).
 public enum ConfigReadMode: Sendable, Hashable {
@@ -275,7 +275,9 @@ private struct ReaderState {
         case .snapstate(let v):
             section.setRawValue(ByteText.bytes(b, v.lowerBound, v.upperBound), for: "snapstate")
             if !ByteText.hasPrefix(b, start, end, "snapstate:") {
-                try report(.notice, line, 1, "line only sets 'snapstate' (Proxmox matches 'snapstate: \(ByteText.string(b, v.lowerBound, v.upperBound))' anywhere in a line)")
+                try report(
+                    .notice, line, 1,
+                    "line only sets 'snapstate' (Proxmox matches 'snapstate: \(ByteText.string(b, v.lowerBound, v.upperBound))' anywhere in a line)")
             } else if case .main = target {
                 try report(.notice, line, 1, "'snapstate' in the main section is ignored")
             }

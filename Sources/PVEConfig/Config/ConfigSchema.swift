@@ -169,7 +169,6 @@ public enum ConfigSchema {
         var format: ConfigKeyFormat? = nil
     }
 
-
     /// The type and format of `key` (nil: unknown setting).
     static func kind(for key: String) -> Kind? {
         var key = key

@@ -1,5 +1,5 @@
-import PVECore
 import Glibc
+import PVECore
 
 /// One raw `lxc.*` line of a section (Proxmox keeps them as an ordered list of `[key, value]`).
 public struct LXCEntry: Sendable, Hashable {

@@ -1,5 +1,5 @@
-import PVECore
 import Glibc
+import PVECore
 
 /// Why Proxmox's writer refuses a config.
 public struct ConfigWriteError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -176,7 +176,9 @@ package enum FormatCheck {
         guard s.count >= 2, let first = s.first, let last = s.last, ASCII.isLetter(first),
             ASCII.isAlphanumeric(last)
         else { return false }
-        for b in s.dropFirst() where !(ASCII.isAlphanumeric(b) || b == ASCII.minus || b == ASCII.underscore
+        for b in s.dropFirst()
+        where
+            !(ASCII.isAlphanumeric(b) || b == ASCII.minus || b == ASCII.underscore
             || b == ASCII.dot)
         {
             return false

@@ -97,25 +97,25 @@ public struct NetworkInterface: Sendable, Hashable {
 
     private init(parsed p: PropertySchema.Parsed, _ s: UnsafeBufferPointer<UInt8>) {
         // Indices follow the byte order of the keys (see LXCSchemas.network).
-        name = p.string(NetworkInterface.k.name, s) ?? ""
-        bridge = p.string(NetworkInterface.k.bridge, s)
-        firewall = p.bool(NetworkInterface.k.firewall, s)
-        gw = p.string(NetworkInterface.k.gw, s)
-        gw6 = p.string(NetworkInterface.k.gw6, s)
-        hostManaged = p.bool(NetworkInterface.k.hostManaged, s)
-        hwaddr = p.string(NetworkInterface.k.hwaddr, s)
-        ip = p.string(NetworkInterface.k.ip, s)
-        ip6 = p.string(NetworkInterface.k.ip6, s)
-        linkDown = p.bool(NetworkInterface.k.linkDown, s)
-        mtu = p.string(NetworkInterface.k.mtu, s)
-        rate = p.string(NetworkInterface.k.rate, s)
-        tag = p.string(NetworkInterface.k.tag, s)
-        trunks = p.string(NetworkInterface.k.trunks, s)
-        type = p.string(NetworkInterface.k.type, s)
+        name = p.string(NetworkInterface.Key.name, s) ?? ""
+        bridge = p.string(NetworkInterface.Key.bridge, s)
+        firewall = p.bool(NetworkInterface.Key.firewall, s)
+        gw = p.string(NetworkInterface.Key.gw, s)
+        gw6 = p.string(NetworkInterface.Key.gw6, s)
+        hostManaged = p.bool(NetworkInterface.Key.hostManaged, s)
+        hwaddr = p.string(NetworkInterface.Key.hwaddr, s)
+        ip = p.string(NetworkInterface.Key.ip, s)
+        ip6 = p.string(NetworkInterface.Key.ip6, s)
+        linkDown = p.bool(NetworkInterface.Key.linkDown, s)
+        mtu = p.string(NetworkInterface.Key.mtu, s)
+        rate = p.string(NetworkInterface.Key.rate, s)
+        tag = p.string(NetworkInterface.Key.tag, s)
+        trunks = p.string(NetworkInterface.Key.trunks, s)
+        type = p.string(NetworkInterface.Key.type, s)
     }
 
     /// Key indices in `LXCSchemas.network` (its keys in byte order; checked by a unit test).
-    package enum k {
+    package enum Key {
         static let bridge = 0, firewall = 1, gw = 2, gw6 = 3, hostManaged = 4, hwaddr = 5, ip = 6, ip6 = 7
         static let linkDown = 8, mtu = 9, name = 10, rate = 11, tag = 12, trunks = 13, type = 14
     }

@@ -20,8 +20,10 @@ public struct VolumeID: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws(PropertyStringError) {
         let parts: (String, String)? = Bytes.withBytes(text) { buf in
             VolumeID.split(buf).map {
-                (Bytes.string(UnsafeBufferPointer(rebasing: buf[$0.storage])),
-                 Bytes.string(UnsafeBufferPointer(rebasing: buf[$0.name])))
+                (
+                    Bytes.string(UnsafeBufferPointer(rebasing: buf[$0.storage])),
+                    Bytes.string(UnsafeBufferPointer(rebasing: buf[$0.name]))
+                )
             }
         }
         guard let parts else {

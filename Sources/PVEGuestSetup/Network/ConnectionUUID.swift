@@ -1,5 +1,5 @@
-import PVEConfig
 import Glibc
+import PVEConfig
 
 /// UUIDs for new network connection files (`UUID=` of RedHat `ifcfg-*`, `uuid=` of
 /// NetworkManager keyfiles).

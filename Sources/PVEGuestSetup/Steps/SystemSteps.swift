@@ -58,9 +58,12 @@ extension BaseSetup {
         var files: [String] = []
         if ctx.isFile("/etc/crontab") { files.append("/etc/crontab") }
         if let names = try? ctx.fs.list("/etc/cron.d") {
-            for name in names where !name.isEmpty && name.utf8.allSatisfy({ b in
-                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
-            }) {
+            for name in names
+            where !name.isEmpty
+                && name.utf8.allSatisfy({ b in
+                    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
+                })
+            {
                 files.append("/etc/cron.d/\(name)")
             }
         }

@@ -133,8 +133,7 @@ public struct LXC: Sendable {
     ///   - timeout: seconds; nil waits forever.
     /// - Returns: the command.
     /// - Throws: ``RuntimeError`` `.invalidArgument` for a bad name, no states or a negative timeout.
-    public func waitCommand(_ name: String, for states: [ContainerState], timeout: Int?) throws(RuntimeError) -> Command
-    {
+    public func waitCommand(_ name: String, for states: [ContainerState], timeout: Int?) throws(RuntimeError) -> Command {
         try Self.validate(name: name)
         guard !states.isEmpty else { throw RuntimeError(.invalidArgument, "lxc-wait needs at least one state") }
         var args = target(name) + ["-s", states.map(\.name).joined(separator: "|")]

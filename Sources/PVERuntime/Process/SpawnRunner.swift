@@ -1,5 +1,5 @@
-import PVESystem
 import Glibc
+import PVESystem
 import Synchronization
 
 /// The real ``CommandRunner``: `posix_spawn` with pipes, `poll` and `waitpid`; no shell, no `PATH` search.

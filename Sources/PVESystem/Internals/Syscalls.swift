@@ -102,8 +102,7 @@ package enum Syscalls {
         withCName(name) { p in retryingInterrupts { Glibc.fchmodat(dir, p, mode, flags) } }.map { _ in () }
     }
 
-    static func fchownat(_ dir: CInt, _ name: String, _ uid: uid_t, _ gid: gid_t, _ flags: CInt) -> Result<Void, Errno>
-    {
+    static func fchownat(_ dir: CInt, _ name: String, _ uid: uid_t, _ gid: gid_t, _ flags: CInt) -> Result<Void, Errno> {
         withCName(name) { p in retryingInterrupts { Glibc.fchownat(dir, p, uid, gid, flags) } }.map { _ in () }
     }
 

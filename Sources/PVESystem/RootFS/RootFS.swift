@@ -151,7 +151,7 @@ public struct RootFS: GuestFileSystem {
                 case .failure(let e): throw FileError(e, path: path, operation: "stat")
                 }
             }
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return nil
         }
     }

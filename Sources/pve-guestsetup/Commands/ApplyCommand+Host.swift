@@ -28,4 +28,3 @@ enum HostFacts {
         return Int64(time(nil))
     }
 }
-

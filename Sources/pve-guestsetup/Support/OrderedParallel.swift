@@ -27,10 +27,13 @@ enum OrderedParallel {
         for _ in 0..<threads {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(shared).toOpaque()
-            if pthread_create(&thread, nil, { context in
-                Unmanaged<AnyWorker>.fromOpaque(context!).takeRetainedValue().runWorker()
-                return nil
-            }, context) == 0 {
+            if pthread_create(
+                &thread, nil,
+                { context in
+                    Unmanaged<AnyWorker>.fromOpaque(context!).takeRetainedValue().runWorker()
+                    return nil
+                }, context) == 0
+            {
                 workers.append(thread)
             } else {
                 Unmanaged<Shared<R>>.fromOpaque(context).release()
