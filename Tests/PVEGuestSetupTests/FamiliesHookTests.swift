@@ -328,7 +328,7 @@ import Testing
         )
     ])
     func osReleaseParsing(_ text: String, _ expected: [String: String]) {
-        #expect(ReleaseVersions.parseOSRelease(Array(text.utf8)) == expected)
+        #expect(OSRelease(proxmox: Array(text.utf8)).values == expected)
     }
 
     // MARK: Error paths inside the hooks

@@ -1,82 +1,20 @@
 import PVECore
+import PVEGuestOS
+
 /// The plugin constructors' version reading and release checks for the RHEL, Fedora, openEuler,
 /// SUSE and Gentoo families, run inside the guest when OS detection handed over no version.
 ///
 /// Proxmox: `PVE::LXC::Setup::CentOS::new`, `Fedora::new`, `OpenEuler::new`, `SUSE::new`,
 /// `Gentoo::new` and `PVE::LXC::Setup::get_ct_os_release`.
 enum ReleaseVersions {
-    /// `get_ct_os_release`: `/etc/os-release`, else `/usr/lib/os-release`, parsed like Proxmox.
+    /// `get_ct_os_release`: `/etc/os-release`, else `/usr/lib/os-release`, read by PVEGuestOS's
+    /// ``OSRelease/init(proxmox:)`` (the one os-release reader).
     static func osRelease(_ ctx: SetupContext) -> [String: String] {
         for path in ["/etc/os-release", "/usr/lib/os-release"] where ctx.isFile(path) {
             guard let data = try? ctx.contents(path) else { return [:] }
-            return parseOSRelease(data)
+            return OSRelease(proxmox: data).values
         }
         return [:]
-    }
-
-    /// Proxmox's os-release reader: `KEY=value` lines; single quotes verbatim, double quotes with
-    /// backslash escapes, otherwise the leading alphanumeric run. Later keys win.
-    static func parseOSRelease(_ data: [UInt8]) -> [String: String] {
-        var out: [String: String] = [:]
-        for line in data.split(separator: Bytes.newline) {
-            var i = line.startIndex
-            while i < line.endIndex, Bytes.isSpace(line[i]) { i += 1 }
-            let keyStart = i
-            func isKeyByte(_ b: UInt8, first: Bool) -> Bool {
-                (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || (!first && Bytes.isDigit(b))
-            }
-            guard i < line.endIndex, isKeyByte(line[i], first: true) else { continue }
-            while i < line.endIndex, isKeyByte(line[i], first: false) { i += 1 }
-            guard i < line.endIndex, line[i] == UInt8(ascii: "=") else { continue }
-            let key = Bytes.string(line[keyStart..<i])
-            let content = line[(i + 1)...]
-            if content.first == UInt8(ascii: "'") {
-                let body = content.dropFirst()
-                guard let close = body.firstIndex(of: UInt8(ascii: "'")) else {
-                    out[key] = ""
-                    continue
-                }
-                out[key] = Bytes.string(body[..<close])
-            } else if content.first == UInt8(ascii: "\"") {
-                var value: [UInt8] = []
-                var j = content.index(after: content.startIndex)
-                var closed = false
-                while j < content.endIndex {
-                    let b = content[j]
-                    if b == UInt8(ascii: "\"") {
-                        closed = true
-                        break
-                    }
-                    if b == UInt8(ascii: "\\"), j + 1 < content.endIndex {
-                        let next = content[j + 1]
-                        switch next {
-                        case UInt8(ascii: "n"): value.append(Bytes.newline)
-                        case UInt8(ascii: "t"): value.append(Bytes.tab)
-                        case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "$"),
-                            UInt8(ascii: "\\"):
-                            value.append(next)
-                        default: value += [b, next]
-                        }
-                        j += 2
-                        continue
-                    }
-                    value.append(b)
-                    j += 1
-                }
-                guard closed else {
-                    out[key] = Bytes.string(content.prefix { Self.isAlnum($0) })
-                    continue
-                }
-                out[key] = Bytes.string(value)
-            } else {
-                out[key] = Bytes.string(content.prefix { Self.isAlnum($0) })
-            }
-        }
-        return out
-    }
-
-    static func isAlnum(_ b: UInt8) -> Bool {
-        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || Bytes.isDigit(b)
     }
 
     /// `CentOS::new`: the version of the first line of `/etc/redhat-release`.
