@@ -9,7 +9,7 @@ let ubuntuKnownVersions: Set<String> = [
 ]
 
 /// Debian testing names mapped to versions (`PVE::LXC::Setup::Debian::new` `$version_map`).
-let debianVersionMap: [String: String] = [
+package let debianVersionMap: [String: String] = [
     "stretch/sid": "9.1", "buster/sid": "10", "bullseye/sid": "11", "bookworm/sid": "12", "trixie/sid": "13",
     "forky/sid": "14", "duke/sid": "15", "kali-rolling": "12",
 ]
@@ -21,7 +21,7 @@ let devuanVersionMap: [String: Int] = [
 ]
 
 /// `DEBIAN_MINIMUM_RELEASE` (hard) and `DEBIAN_MAXIMUM_RELEASE` (soft) of `PVE::LXC::Setup::Debian`.
-let debianMinimumRelease = 4
+package let debianMinimumRelease = 4
 let debianMaximumRelease = 14
 
 extension DetectionRun {
@@ -114,7 +114,7 @@ extension DetectionRun {
     mutating func checkCentOS() throws(DetectionError) -> String {
         let path = "/etc/redhat-release"
         guard let line = try firstLine(path) else { throw DetectionError("unable to read version info", file: path) }
-        guard let version = Self.centOSVersion(line.line) else {
+        guard let version = PluginVersions.centOSVersion(line.line) else {
             throw DetectionError("unable to parse centos version '\(line.text)'", file: path)
         }
         report.versionFrom = Evidence(file: path, line: 1, text: line.text, rule: "release N[.M]")
@@ -123,35 +123,6 @@ extension DetectionRun {
         return version
     }
 
-    /// `release\s+(\d+\.\d+)(\.\d+)?` (leftmost), else `release\s+(\d+)` (leftmost).
-    static func centOSVersion(_ line: [UInt8]) -> String? {
-        let word = Array("release".utf8)
-        func numberAfterRelease(decimal: Bool) -> String? {
-            var i = 0
-            while i + word.count <= line.count {
-                if Array(line[i..<(i + word.count)]) == word {
-                    var j = i + word.count
-                    let spaceStart = j
-                    while j < line.count, ASCII.isSpace(line[j]) { j += 1 }
-                    if j > spaceStart {
-                        let intStart = j
-                        while j < line.count, ASCII.isDigit(line[j]) { j += 1 }
-                        if j > intStart {
-                            if !decimal { return String(decoding: line[intStart..<j], as: UTF8.self) }
-                            if j + 1 < line.count, line[j] == UInt8(ascii: "."), ASCII.isDigit(line[j + 1]) {
-                                var k = j + 1
-                                while k < line.count, ASCII.isDigit(line[k]) { k += 1 }
-                                return String(decoding: line[intStart..<k], as: UTF8.self)
-                            }
-                        }
-                    }
-                }
-                i += 1
-            }
-            return nil
-        }
-        return numberAfterRelease(decimal: true) ?? numberAfterRelease(decimal: false)
-    }
 
     /// `PVE::LXC::Setup::Fedora::new` / `OpenEuler::new`: `VERSION_ID` undefined or below `minimum` (numeric).
     mutating func checkVersionID(_ osRelease: OSRelease, minimum: Double, name: String) throws(DetectionError) -> String {
@@ -238,5 +209,39 @@ extension DetectionRun {
         if number.utf8.count != other.utf8.count { return number.utf8.count < other.utf8.count ? -1 : 1 }
         if number == other { return 0 }
         return number.utf8.lexicographicallyPrecedes(other.utf8) ? -1 : 1
+    }
+}
+
+/// Version rules of Proxmox's setup plugins that both detection and guest setup apply (one
+/// home for each; guest setup re-reads the release file when detection handed over no version).
+package enum PluginVersions {
+    /// `release\s+(\d+\.\d+)(\.\d+)?` (leftmost), else `release\s+(\d+)` (leftmost).
+    package static func centOSVersion(_ line: [UInt8]) -> String? {
+        let word = Array("release".utf8)
+        func numberAfterRelease(decimal: Bool) -> String? {
+            var i = 0
+            while i + word.count <= line.count {
+                if Array(line[i..<(i + word.count)]) == word {
+                    var j = i + word.count
+                    let spaceStart = j
+                    while j < line.count, ASCII.isSpace(line[j]) { j += 1 }
+                    if j > spaceStart {
+                        let intStart = j
+                        while j < line.count, ASCII.isDigit(line[j]) { j += 1 }
+                        if j > intStart {
+                            if !decimal { return String(decoding: line[intStart..<j], as: UTF8.self) }
+                            if j + 1 < line.count, line[j] == UInt8(ascii: "."), ASCII.isDigit(line[j + 1]) {
+                                var k = j + 1
+                                while k < line.count, ASCII.isDigit(line[k]) { k += 1 }
+                                return String(decoding: line[intStart..<k], as: UTF8.self)
+                            }
+                        }
+                    }
+                }
+                i += 1
+            }
+            return nil
+        }
+        return numberAfterRelease(decimal: true) ?? numberAfterRelease(decimal: false)
     }
 }

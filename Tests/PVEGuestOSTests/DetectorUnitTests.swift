@@ -32,7 +32,7 @@ import Testing
             ("xrelease  12.5", "12.5"),
         ] as [(String, String?)])
     func centOSVersions(_ line: String, _ version: String?) {
-        #expect(DetectionRun<InMemoryFileSystem>.centOSVersion(Array(line.utf8)) == version, "\(line)")
+        #expect(PluginVersions.centOSVersion(Array(line.utf8)) == version, "\(line)")
     }
 
     @Test func inMemoryDetectionForFastTests() throws {

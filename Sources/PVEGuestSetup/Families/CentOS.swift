@@ -37,38 +37,10 @@ package struct CentOSFamily: VersionResolvingFamily {
     /// `get_centos_version`: the version after the word `release` (`7.9` from `… release 7.9.2009`).
     /// - throws: `unable to parse centos version '<text>'`.
     package static func parseVersion(_ release: String) throws(SetupError) -> String {
-        let bytes = Array(release.utf8)
-        let word = Array("release".utf8)
-        var starts: [Int] = []
-        var i = 0
-        while i + word.count <= bytes.count {
-            if bytes[i..<(i + word.count)].elementsEqual(word) { starts.append(i + word.count) }
-            i += 1
+        guard let version = PluginVersions.centOSVersion(Array(release.utf8)) else {
+            throw SetupError("unable to parse centos version '\(release)'")
         }
-        // `release\s+(\d+\.\d+)(\.\d+)?` anywhere, else `release\s+(\d+)`.
-        func digits(_ from: Int) -> Int {
-            var j = from
-            while j < bytes.count, Bytes.isDigit(bytes[j]) { j += 1 }
-            return j
-        }
-        func afterBlanks(_ from: Int) -> Int? {
-            var j = from
-            while j < bytes.count, Bytes.isSpace(bytes[j]) { j += 1 }
-            return j > from ? j : nil
-        }
-        for s in starts {
-            guard let d = afterBlanks(s) else { continue }
-            let major = digits(d)
-            guard major > d, major < bytes.count, bytes[major] == UInt8(ascii: ".") else { continue }
-            let minor = digits(major + 1)
-            if minor > major + 1 { return Bytes.string(bytes[d..<minor]) }
-        }
-        for s in starts {
-            guard let d = afterBlanks(s) else { continue }
-            let major = digits(d)
-            if major > d { return Bytes.string(bytes[d..<major]) }
-        }
-        throw SetupError("unable to parse centos version '\(release)'")
+        return version
     }
 
     package func templateFixup(_ ctx: inout SetupContext) throws(SetupError) {

@@ -18,15 +18,12 @@ package struct DebianFamily: GuestFamily {
 
     package init(major: Int) { self.major = major }
 
+    /// `Debian::new`: the integer part of the (mapped) version, at least `debianMinimumRelease`.
     static func parseMajor(_ text: String) throws(SetupError) -> Int {
-        let map: [String: Int] = [
-            "stretch/sid": 9, "buster/sid": 10, "bullseye/sid": 11, "bookworm/sid": 12, "trixie/sid": 13,
-            "forky/sid": 14, "duke/sid": 15, "kali-rolling": 12,
-        ]
-        if let mapped = map[text] { return mapped }
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        let raw = debianVersionMap[text] ?? text
+        let digits = raw.prefix { $0.isASCII && $0.isNumber }
         guard let v = Int(digits) else { throw SetupError("unable to parse version info '\(text)'") }
-        if v < 4 { throw SetupError("Container Debian version '\(v)' is too old") }
+        if v < debianMinimumRelease { throw SetupError("Container Debian version '\(v)' is too old") }
         return v
     }
 
