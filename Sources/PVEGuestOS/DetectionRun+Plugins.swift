@@ -123,7 +123,6 @@ extension DetectionRun {
         return version
     }
 
-
     /// `PVE::LXC::Setup::Fedora::new` / `OpenEuler::new`: `VERSION_ID` undefined or below `minimum` (numeric).
     mutating func checkVersionID(_ osRelease: OSRelease, minimum: Double, name: String) throws(DetectionError) -> String {
         let entry = osRelease.entry("VERSION_ID")
