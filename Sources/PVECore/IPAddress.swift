@@ -10,14 +10,14 @@ package enum IPAddress: Sendable, Hashable {
     case v6(UInt128)
 
     /// Parses an address of either family; `nil` if the text is neither.
-    package init?(_ text: some StringProtocol) {
+    @inlinable package init?(_ text: some StringProtocol) {
         var copy = String(text)
         guard let value = copy.withUTF8({ IPAddress(bytes: $0) }) else { return nil }
         self = value
     }
 
     /// Parses an address of either family from bytes.
-    package init?(bytes s: UnsafeBufferPointer<UInt8>) {
+    @inlinable package init?(bytes s: UnsafeBufferPointer<UInt8>) {
         if let v = Self.parseIPv4(s, from: 0, to: s.count) {
             self = .v4(v)
         } else if let v = Self.parseIPv6(s, from: 0, to: s.count) {
@@ -28,7 +28,7 @@ package enum IPAddress: Sendable, Hashable {
     }
 
     /// The address's bit width: 32 or 128.
-    package var bitWidth: Int {
+    @inlinable package var bitWidth: Int {
         switch self {
         case .v4: 32
         case .v6: 128
@@ -38,7 +38,7 @@ package enum IPAddress: Sendable, Hashable {
     // MARK: Parsing bytes
 
     /// A dotted quad in `s[start..<end]`, each octet `0`–`255` without leading zeros.
-    package static func parseIPv4(_ s: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt32? {
+    @inlinable package static func parseIPv4(_ s: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt32? {
         var i = start
         var result: UInt32 = 0
         for octet in 0..<4 {
@@ -61,7 +61,7 @@ package enum IPAddress: Sendable, Hashable {
     }
 
     /// An IPv6 address in `s[start..<end]`.
-    package static func parseIPv6(_ s: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt128? {
+    @inlinable package static func parseIPv6(_ s: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt128? {
         guard end - start >= 2 else { return nil }
         var doubleColon = -1
         var i = start
@@ -92,10 +92,11 @@ package enum IPAddress: Sendable, Hashable {
     }
 
     /// 16-bit groups read so far: their count and their bits (the last group lowest).
-    private struct Groups {
-        var count = 0
-        var value: UInt128 = 0
-        mutating func append(_ group: UInt128, width: Int = 1) {
+    @usableFromInline struct Groups {
+        @usableFromInline var count = 0
+        @usableFromInline var value: UInt128 = 0
+        @inlinable init() {}
+        @inlinable mutating func append(_ group: UInt128, width: Int = 1) {
             value = value << UInt128(16 * width) | group
             count += width
         }
@@ -103,7 +104,7 @@ package enum IPAddress: Sendable, Hashable {
 
     /// `h16` groups separated by single colons (an IPv4 tail counts as two); nil if the text is
     /// not such a list.
-    private static func groups(
+    @usableFromInline static func groups(
         _ s: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, allowIPv4Tail: Bool
     ) -> Groups? {
         var out = Groups()
@@ -125,7 +126,7 @@ package enum IPAddress: Sendable, Hashable {
         }
     }
 
-    private static func h16(_ s: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> UInt16? {
+    @usableFromInline static func h16(_ s: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> UInt16? {
         guard to - from >= 1, to - from <= 4 else { return nil }
         var v: UInt16 = 0
         for k in from..<to {
@@ -139,7 +140,7 @@ package enum IPAddress: Sendable, Hashable {
     // MARK: Networks
 
     /// Whether this address lies in the first `prefix` bits of `network` (same family).
-    package func isIn(network: IPAddress, prefix: Int) -> Bool {
+    @inlinable package func isIn(network: IPAddress, prefix: Int) -> Bool {
         switch (self, network) {
         case (.v4(let a), .v4(let n)):
             guard prefix >= 0, prefix <= 32 else { return false }
@@ -156,7 +157,7 @@ package enum IPAddress: Sendable, Hashable {
 
     /// `is_ip_in_cidr(ip, cidr, version)`: `ip` lies in the network of `cidr` (`addr/prefix`),
     /// both read as `version` (4 or 6) addresses. Unparsable input gives `false`, as in Proxmox.
-    package static func isIP(_ ip: String, inCIDR cidr: String, version: Int) -> Bool {
+    @inlinable package static func isIP(_ ip: String, inCIDR cidr: String, version: Int) -> Bool {
         guard let slash = cidr.lastIndex(of: "/"), let prefix = Int(cidr[cidr.index(after: slash)...]),
             let network = IPAddress(cidr[..<slash]), let address = IPAddress(ip),
             network.bitWidth == (version == 4 ? 32 : 128)
@@ -166,12 +167,12 @@ package enum IPAddress: Sendable, Hashable {
 
     /// Whether an IPv6 gateway needs a route of its own, as Proxmox's setup plugins decide it: it
     /// lies neither in the network of `cidr` nor in the link-local `fe80::/10`.
-    package static func isOffLinkIPv6Gateway(_ gateway: String, cidr: String) -> Bool {
+    @inlinable package static func isOffLinkIPv6Gateway(_ gateway: String, cidr: String) -> Bool {
         !isIP(gateway, inCIDR: cidr, version: 6) && !isIP(gateway, inCIDR: "fe80::/10", version: 6)
     }
 
     /// `PVE::Network::ipv4_reverse_mask[prefix]`: dotted netmask of a prefix length.
-    package static func ipv4Netmask(prefix: Int) -> String {
+    @inlinable package static func ipv4Netmask(prefix: Int) -> String {
         var parts: [String] = []
         var bits = prefix
         for _ in 0..<4 {
@@ -183,7 +184,7 @@ package enum IPAddress: Sendable, Hashable {
     }
 
     /// `PVE::LXC::parse_ipv4_cidr`: address and dotted netmask of `a.b.c.d/p` with 8 ≤ p ≤ 32.
-    package static func parseIPv4CIDR(_ cidr: String) -> (address: String, netmask: String)? {
+    @inlinable package static func parseIPv4CIDR(_ cidr: String) -> (address: String, netmask: String)? {
         guard let slash = cidr.firstIndex(of: "/") else { return nil }
         let addr = cidr[..<slash]
         let pfx = cidr[cidr.index(after: slash)...]
@@ -194,7 +195,7 @@ package enum IPAddress: Sendable, Hashable {
     }
 
     /// `^($IPV6RE)/(\d+)$`: address and prefix text of an IPv6 CIDR.
-    package static func parseIPv6CIDR(_ cidr: String) -> (address: String, prefix: String)? {
+    @inlinable package static func parseIPv6CIDR(_ cidr: String) -> (address: String, prefix: String)? {
         guard let slash = cidr.firstIndex(of: "/") else { return nil }
         let addr = cidr[..<slash]
         let pfx = cidr[cidr.index(after: slash)...]
