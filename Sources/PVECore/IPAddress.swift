@@ -5,19 +5,19 @@
 ///
 /// Proxmox: `PVE::Tools::$IPV4RE`/`$IPV6RE`, `PVE::Network::is_ip_in_cidr`,
 /// `PVE::LXC::parse_ipv4_cidr`.
-package enum IPAddress: Sendable, Hashable {
+public enum IPAddress: Sendable, Hashable {
     case v4(UInt32)
     case v6(UInt128)
 
     /// Parses an address of either family; `nil` if the text is neither.
-    @inlinable package init?(_ text: some StringProtocol) {
+    @inlinable public init?(_ text: some StringProtocol) {
         var copy = String(text)
         guard let value = copy.withUTF8({ IPAddress(bytes: $0) }) else { return nil }
         self = value
     }
 
     /// Parses an address of either family from bytes.
-    @inlinable package init?(bytes s: UnsafeBufferPointer<UInt8>) {
+    @inlinable public init?(bytes s: UnsafeBufferPointer<UInt8>) {
         if let v = Self.parseIPv4(s, from: 0, to: s.count) {
             self = .v4(v)
         } else if let v = Self.parseIPv6(s, from: 0, to: s.count) {
@@ -28,7 +28,7 @@ package enum IPAddress: Sendable, Hashable {
     }
 
     /// The address's bit width: 32 or 128.
-    @inlinable package var bitWidth: Int {
+    @inlinable public var bitWidth: Int {
         switch self {
         case .v4: 32
         case .v6: 128
@@ -38,7 +38,7 @@ package enum IPAddress: Sendable, Hashable {
     // MARK: Parsing bytes
 
     /// A dotted quad in `s[start..<end]`, each octet `0`–`255` without leading zeros.
-    @inlinable package static func parseIPv4(_ s: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt32? {
+    @inlinable public static func parseIPv4(_ s: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt32? {
         var i = start
         var result: UInt32 = 0
         for octet in 0..<4 {
@@ -61,7 +61,7 @@ package enum IPAddress: Sendable, Hashable {
     }
 
     /// An IPv6 address in `s[start..<end]`.
-    @inlinable package static func parseIPv6(_ s: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt128? {
+    @inlinable public static func parseIPv6(_ s: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt128? {
         guard end - start >= 2 else { return nil }
         var doubleColon = -1
         var i = start
@@ -88,18 +88,34 @@ package enum IPAddress: Sendable, Hashable {
             tail = t
         }
         guard head.count + tail.count <= 7 else { return nil }
-        return head.value << UInt128(16 * (8 - head.count)) | tail.value
+        for _ in 0..<(8 - head.count - tail.count) { head.append(0) }
+        head.append(tail)
+        return head.value
     }
 
-    /// 16-bit groups read so far: their count and their bits (the last group lowest).
+    /// 16-bit groups read so far: their count and their bits (the last group lowest), in two
+    /// 64-bit halves (fixed shifts only: this runs for every address a config check sees).
     @usableFromInline struct Groups {
         @usableFromInline var count = 0
-        @usableFromInline var value: UInt128 = 0
+        @usableFromInline var high: UInt64 = 0
+        @usableFromInline var low: UInt64 = 0
         @inlinable init() {}
-        @inlinable mutating func append(_ group: UInt128, width: Int = 1) {
-            value = value << UInt128(16 * width) | group
-            count += width
+        @inlinable mutating func append(_ group: UInt16) {
+            high = high &<< 16 | low &>> 48
+            low = low &<< 16 | UInt64(group)
+            count += 1
         }
+        @inlinable mutating func append(_ other: Groups) {
+            // `other` holds at most 7 groups: 0-3 in `low`, 4-6 in `high`.
+            var k = other.count
+            while k > 0 {
+                k -= 1
+                let shift = UInt64(16 * k)
+                let group = k < 4 ? other.low &>> shift : other.high &>> (shift - 64)
+                append(UInt16(truncatingIfNeeded: group))
+            }
+        }
+        @inlinable var value: UInt128 { UInt128(high) << 64 | UInt128(low) }
     }
 
     /// `h16` groups separated by single colons (an IPv4 tail counts as two); nil if the text is
@@ -113,9 +129,10 @@ package enum IPAddress: Sendable, Hashable {
             let groupStart = i
             while i < end, s[i] != ASCII.colon { i += 1 }
             if let h = h16(s, groupStart, i) {
-                out.append(UInt128(h))
+                out.append(h)
             } else if i == end, allowIPv4Tail, let v4 = parseIPv4(s, from: groupStart, to: end) {
-                out.append(UInt128(v4), width: 2)  // an embedded IPv4 address is the last element
+                out.append(UInt16(truncatingIfNeeded: v4 &>> 16))  // an embedded IPv4 address is the last element
+                out.append(UInt16(truncatingIfNeeded: v4))
                 return out
             } else {
                 return nil
@@ -140,7 +157,7 @@ package enum IPAddress: Sendable, Hashable {
     // MARK: Networks
 
     /// Whether this address lies in the first `prefix` bits of `network` (same family).
-    @inlinable package func isIn(network: IPAddress, prefix: Int) -> Bool {
+    @inlinable public func isIn(network: IPAddress, prefix: Int) -> Bool {
         switch (self, network) {
         case (.v4(let a), .v4(let n)):
             guard prefix >= 0, prefix <= 32 else { return false }
@@ -157,7 +174,7 @@ package enum IPAddress: Sendable, Hashable {
 
     /// `is_ip_in_cidr(ip, cidr, version)`: `ip` lies in the network of `cidr` (`addr/prefix`),
     /// both read as `version` (4 or 6) addresses. Unparsable input gives `false`, as in Proxmox.
-    @inlinable package static func isIP(_ ip: String, inCIDR cidr: String, version: Int) -> Bool {
+    @inlinable public static func isIP(_ ip: String, inCIDR cidr: String, version: Int) -> Bool {
         guard let slash = cidr.lastIndex(of: "/"), let prefix = Int(cidr[cidr.index(after: slash)...]),
             let network = IPAddress(cidr[..<slash]), let address = IPAddress(ip),
             network.bitWidth == (version == 4 ? 32 : 128)
@@ -167,12 +184,12 @@ package enum IPAddress: Sendable, Hashable {
 
     /// Whether an IPv6 gateway needs a route of its own, as Proxmox's setup plugins decide it: it
     /// lies neither in the network of `cidr` nor in the link-local `fe80::/10`.
-    @inlinable package static func isOffLinkIPv6Gateway(_ gateway: String, cidr: String) -> Bool {
+    @inlinable public static func isOffLinkIPv6Gateway(_ gateway: String, cidr: String) -> Bool {
         !isIP(gateway, inCIDR: cidr, version: 6) && !isIP(gateway, inCIDR: "fe80::/10", version: 6)
     }
 
     /// `PVE::Network::ipv4_reverse_mask[prefix]`: dotted netmask of a prefix length.
-    @inlinable package static func ipv4Netmask(prefix: Int) -> String {
+    @inlinable public static func ipv4Netmask(prefix: Int) -> String {
         var parts: [String] = []
         var bits = prefix
         for _ in 0..<4 {
@@ -184,7 +201,7 @@ package enum IPAddress: Sendable, Hashable {
     }
 
     /// `PVE::LXC::parse_ipv4_cidr`: address and dotted netmask of `a.b.c.d/p` with 8 ≤ p ≤ 32.
-    @inlinable package static func parseIPv4CIDR(_ cidr: String) -> (address: String, netmask: String)? {
+    @inlinable public static func parseIPv4CIDR(_ cidr: String) -> (address: String, netmask: String)? {
         guard let slash = cidr.firstIndex(of: "/") else { return nil }
         let addr = cidr[..<slash]
         let pfx = cidr[cidr.index(after: slash)...]
@@ -195,7 +212,7 @@ package enum IPAddress: Sendable, Hashable {
     }
 
     /// `^($IPV6RE)/(\d+)$`: address and prefix text of an IPv6 CIDR.
-    @inlinable package static func parseIPv6CIDR(_ cidr: String) -> (address: String, prefix: String)? {
+    @inlinable public static func parseIPv6CIDR(_ cidr: String) -> (address: String, prefix: String)? {
         guard let slash = cidr.firstIndex(of: "/") else { return nil }
         let addr = cidr[..<slash]
         let pfx = cidr[cidr.index(after: slash)...]

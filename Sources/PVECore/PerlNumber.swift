@@ -1,9 +1,9 @@
 /// Perl's number rules, the one home for them in the package: the predicates and conversions
 /// `PVE::JSONSchema` uses, Perl's string → number conversion (`$version >= 10`), and how Perl
 /// prints `int($digits)`.
-package enum PerlNumber {
+public enum PerlNumber {
     /// `is_integer`: `m/^[+-]?\d+$/`.
-    @inlinable package static func isInteger(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inlinable public static func isInteger(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         let s = Bytes.dollarTrimmed(raw)
         var i = 0
         if i < s.count, s[i] == ASCII.plus || s[i] == ASCII.minus { i += 1 }
@@ -16,7 +16,7 @@ package enum PerlNumber {
     }
 
     /// `is_number`: `m/^[+-]?(\d+\.\d+|\d+\.|\.\d+|\d+)([eE][+-]?\d+)?$/`.
-    @inlinable package static func isNumber(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inlinable public static func isNumber(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         let s = Bytes.dollarTrimmed(raw)
         var i = 0
         if i < s.count, s[i] == ASCII.plus || s[i] == ASCII.minus { i += 1 }
@@ -39,7 +39,7 @@ package enum PerlNumber {
     }
 
     /// The numeric value Perl gives a string that passed `isNumber`.
-    @inlinable package static func value(_ raw: UnsafeBufferPointer<UInt8>) -> Double {
+    @inlinable public static func value(_ raw: UnsafeBufferPointer<UInt8>) -> Double {
         let s = Bytes.dollarTrimmed(raw)
         var text = Bytes.string(s)
         if text.hasSuffix(".") { text.removeLast() }  // "5." is 5 in Perl
@@ -51,7 +51,7 @@ package enum PerlNumber {
     /// Perl's string → number conversion (`$version < 22`, `$template == 1`): leading whitespace,
     /// an optional sign, a decimal number with optional fraction and exponent, or `Inf`/`NaN`;
     /// text that does not start with a number is 0.
-    @inlinable package static func value<C: Collection>(of text: C) -> Double where C.Element == UInt8 {
+    @inlinable public static func value<C: Collection>(of text: C) -> Double where C.Element == UInt8 {
         let bytes = Array(text)
         var i = 0
         while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
@@ -92,11 +92,11 @@ package enum PerlNumber {
     }
 
     /// ``value(of:)`` of a string.
-    @inlinable package static func value(of text: String) -> Double { value(of: text.utf8) }
+    @inlinable public static func value(of text: String) -> Double { value(of: text.utf8) }
 
     /// `int("0512")` → `512`; beyond the 64-bit range Perl works with a double and prints it with
     /// `%.15g` (`99999999999999999999` → `1e+20`).
-    @inlinable package static func integerString(_ digits: [UInt8]) -> [UInt8] {
+    @inlinable public static func integerString(_ digits: [UInt8]) -> [UInt8] {
         var start = 0
         while start < digits.count - 1 && digits[start] == ASCII.zero { start += 1 }
         if start == 0 && digits.count < 20 { return digits }
@@ -111,7 +111,7 @@ package enum PerlNumber {
     }
 
     /// `printf("%.15g", d)` for a non-negative integral double ≥ 1e15.
-    @inlinable package static func formatG15(_ d: Double) -> String {
+    @inlinable public static func formatG15(_ d: Double) -> String {
         // Exact decimal expansion of m·2^e with base-1e9 limbs (least significant first).
         let e = Int(d.exponent) - 52
         var limbs: [UInt64] = []
