@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependency graph (no cycles, no package dependencies):
 //   PVECore        -> stdlib only (shared helpers: byte classes, Perl numbers, byte search,
-//                     the IP address type; `package` symbols, no product)
+//                     the IP address type; no product: public only so others inline it)
 //   PVEConfig      -> PVECore (property strings, container configs)
 //   PVESystem      -> Glibc (syscalls, rooted guest file access)
 //   PVEGuestOS     -> PVECore, PVESystem (OS detection, read-only)

@@ -1,5 +1,5 @@
-import PVECore
 public import PVEConfig
+import PVECore
 
 /// The plan for one new container volume on a `dir` storage, computed without touching anything
 /// (Proxmox: `PVE::LXC::alloc_disk` → `PVE::Storage::vdisk_alloc` → `Plugin::alloc_image`).

@@ -52,8 +52,9 @@ import Testing
         #expect(outcome.err == "Configuration file '\(root)/100.conf' does not exist\n")
         _ = TestFiles.write(root + "/100.conf", Array("lock: backup\nrootfs: /srv\n".utf8))
         #expect(run(["mount", "100", "--config-dir", root]).err == "CT is locked (backup)\n")
-        #expect(run(["unmount", "100", "--config-dir", root, "--lxcpath", root]).err
-            == "found lock 'backup' trying to remove 'mounted' lock\n")
+        #expect(
+            run(["unmount", "100", "--config-dir", root, "--lxcpath", root]).err
+                == "found lock 'backup' trying to remove 'mounted' lock\n")
     }
 
     @Test func mountAndUnmountWithARecordingRunner() throws {

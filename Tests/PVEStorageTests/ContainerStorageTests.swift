@@ -35,12 +35,14 @@ import Testing
         let rootfs = try host.storage.mount(vmid: "100") { warnings.append($0) }
         #expect(rootfs == host.root + "/lxc/100/rootfs")
         #expect(host.config() == "arch: amd64\nlock: mounted\nrootfs: store:100/subvol-100-disk-0.subvol,size=0T\n")
-        #expect(warnings == [
-            "\(host.root)/storage.cfg:4:2: error: section 'store': unable to parse value of 'bogus': unknown property type"
-        ])
-        #expect(host.runner.argumentVectors == [
-            ["/usr/bin/mount", "-o", "bind", host.root + "/store/images/100/subvol-100-disk-0.subvol", rootfs + "/"]
-        ])
+        #expect(
+            warnings == [
+                "\(host.root)/storage.cfg:4:2: error: section 'store': unable to parse value of 'bogus': unknown property type"
+            ])
+        #expect(
+            host.runner.argumentVectors == [
+                ["/usr/bin/mount", "-o", "bind", host.root + "/store/images/100/subvol-100-disk-0.subvol", rootfs + "/"]
+            ])
         #expect(throws: StorageError("CT is locked (mounted)")) { try host.storage.mount(vmid: "100") }
         try host.storage.unmount(vmid: "100")
         #expect(host.config() == "arch: amd64\nrootfs: store:100/subvol-100-disk-0.subvol,size=0T\n")

@@ -17,9 +17,10 @@ import Testing
         let config: StorageConfig
         init() {
             root = TestFiles.makeTemporaryDirectory(prefix: "pve-storage")
-            config = StorageConfig.parse(
-                Array("dir: store\n\tpath \(root)/store\n\tcontent rootdir,images\n".utf8), file: "storage.cfg"
-            ).config
+            config =
+                StorageConfig.parse(
+                    Array("dir: store\n\tpath \(root)/store\n\tcontent rootdir,images\n".utf8), file: "storage.cfg"
+                ).config
         }
         var storage: StorageDefinition { config["store"]! }
     }
@@ -45,9 +46,10 @@ import Testing
         #expect(try fs.info(plan.directory, followSymlinks: false)?.mode == 0o740)
         // Activation made the content directories (images, and dump for rootdir).
         #expect(try fs.info(scratch.root + "/store/dump", followSymlinks: false)?.kind == .directory)
-        #expect(runner.argumentVectors == [
-            ["/usr/sbin/mkfs.ext4", "-O", "mmp", "-E", "root_owner=\(me.uid):\(me.gid)", plan.path]
-        ])
+        #expect(
+            runner.argumentVectors == [
+                ["/usr/sbin/mkfs.ext4", "-O", "mmp", "-E", "root_owner=\(me.uid):\(me.gid)", plan.path]
+            ])
         // The next allocation takes the next number.
         let next = try host.allocate(try request("store:0"), vmid: "100", config: scratch.config, rootOwner: me)
         #expect(next.volumeID == "store:100/subvol-100-disk-1.subvol")
@@ -152,14 +154,15 @@ import Testing
         try host.mount(plan, storage: ct.scratch.config, rootOwner: me) { warnings.append($0) }
         #expect(warnings == [])  // quota is not asked of a read-only mount
         let image = ct.scratch.root + "/store/images/100/vm-100-disk-0.raw"
-        #expect(runner.argumentVectors == [
-            ["/usr/sbin/losetup", "--associated", image],
-            ["/usr/sbin/losetup", "--show", "-f", image],
-            ["/usr/bin/mount", "/dev/loop7", ct.rootfs + "/"],
-            ["/usr/sbin/losetup", "-d", "/dev/loop7"],
-            ["/usr/bin/mount", "-o", "bind", ct.scratch.root + "/share", ct.rootfs + "/srv/a/b"],
-            ["/usr/bin/mount", "-o", "bind,remount,ro", ct.rootfs + "/srv/a/b"],
-        ])
+        #expect(
+            runner.argumentVectors == [
+                ["/usr/sbin/losetup", "--associated", image],
+                ["/usr/sbin/losetup", "--show", "-f", image],
+                ["/usr/bin/mount", "/dev/loop7", ct.rootfs + "/"],
+                ["/usr/sbin/losetup", "-d", "/dev/loop7"],
+                ["/usr/bin/mount", "-o", "bind", ct.scratch.root + "/share", ct.rootfs + "/srv/a/b"],
+                ["/usr/bin/mount", "-o", "bind,remount,ro", ct.rootfs + "/srv/a/b"],
+            ])
         let fs = try RootFS(path: ct.rootfs)
         #expect(try fs.info("/srv/a/b", followSymlinks: false)?.kind == .directory)
         #expect(try fs.info("/srv", followSymlinks: false)?.mode == 0o755)
@@ -173,10 +176,11 @@ import Testing
         let image = ct.scratch.root + "/store/images/100/vm-100-disk-0.raw"
         let runner = RecordingRunner(replies: [.exit(0, stdout: "/dev/loop3: []: (\(image))\n")])
         try StorageHost(runner: runner).mount(plan, storage: ct.scratch.config, rootOwner: me)
-        #expect(runner.argumentVectors == [
-            ["/usr/sbin/losetup", "--associated", image],
-            ["/usr/bin/mount", "-o", "ro", "/dev/loop3", ct.rootfs + "/"],
-        ])
+        #expect(
+            runner.argumentVectors == [
+                ["/usr/sbin/losetup", "--associated", image],
+                ["/usr/bin/mount", "-o", "ro", "/dev/loop3", ct.rootfs + "/"],
+            ])
     }
 
     @Test func failedMountUndoesEarlierMounts() throws {
@@ -232,10 +236,11 @@ import Testing
         #expect(throws: StorageError("detected mount path change at: \(ct.scratch.root)/share")) {
             try host.mount(plan, storage: ct.scratch.config, rootOwner: me)
         }
-        #expect(runner.argumentVectors == [
-            ["/usr/bin/mount", "-o", "bind", ct.scratch.root + "/share", ct.rootfs + "/s"],
-            ["/usr/bin/umount", ct.rootfs + "/s"],
-        ])
+        #expect(
+            runner.argumentVectors == [
+                ["/usr/bin/mount", "-o", "bind", ct.scratch.root + "/share", ct.rootfs + "/s"],
+                ["/usr/bin/umount", ct.rootfs + "/s"],
+            ])
         // A symlink in the source path is refused before anything is mounted.
         try RootFS(path: "/").symlink(ct.scratch.root + "/link", target: ct.scratch.root + "/share")
         let linked = try ct.plan("mp0: \(ct.scratch.root)/link,mp=/s\n")
@@ -282,9 +287,10 @@ import Testing
         var host = StorageHost(runner: RecordingRunner())
         host.verifiesBindMounts = false
         try host.mount(plan, storage: ct.scratch.config, rootOwner: me) { warnings.append($0) }
-        #expect(warnings == [
-            "cannot enable quota control for bind mounted subvolumes", "cannot enable quota control for bind mounts",
-        ])
+        #expect(
+            warnings == [
+                "cannot enable quota control for bind mounted subvolumes", "cannot enable quota control for bind mounts",
+            ])
     }
 
     @Test func unmountGoesInReverseAndSkipsWhatIsNotMounted() throws {
@@ -299,9 +305,10 @@ import Testing
         host.mountTableOverride = { Array("a \(rootfs) ext4 rw 0 0\nb \(rootfs)/b none rw 0 0\n".utf8) }
         var warnings: [String] = []
         #expect(try host.unmount(plan, ignoringErrors: true) { warnings.append($0) } == false)
-        #expect(runner.argumentVectors == [
-            ["/usr/bin/umount", "-d", ct.rootfs + "/b"], ["/usr/bin/umount", "-d", ct.rootfs + "/"],
-        ])
+        #expect(
+            runner.argumentVectors == [
+                ["/usr/bin/umount", "-d", ct.rootfs + "/b"], ["/usr/bin/umount", "-d", ct.rootfs + "/"],
+            ])
         #expect(warnings.count == 1)
         let strict = try #require(#expect(throws: StorageError.self) { try host.unmount(plan, ignoringErrors: false) })
         #expect(strict.message.contains("target is busy"))
@@ -323,11 +330,12 @@ import Testing
         ]
         let (done, volumes) = try host.createDisks(values, vmid: "100", config: scratch.config, rootOwner: me)
         #expect(volumes == ["store:100/vm-100-disk-0.raw", "store:100/subvol-100-disk-1.subvol"])
-        #expect(done.map { $0.value.propertyString } == [
-            "store:100/vm-100-disk-0.raw,size=512M",
-            "store:100/subvol-100-disk-1.subvol,mp=/data,backup=1,size=0T",
-            "/srv/share,mp=/share",
-        ])
+        #expect(
+            done.map { $0.value.propertyString } == [
+                "store:100/vm-100-disk-0.raw,size=512M",
+                "store:100/subvol-100-disk-1.subvol,mp=/data,backup=1,size=0T",
+                "/srv/share,mp=/share",
+            ])
     }
 
     @Test func failureRemovesWhatWasMade() throws {

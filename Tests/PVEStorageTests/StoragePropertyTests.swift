@@ -8,8 +8,10 @@ import Testing
 @Suite struct StoragePropertyTests {
     static let seeds: [UInt64] = [1, 2, 3, 42, 2024, 0xDEAD_BEEF]
 
-    static let types = ["dir", "nfs", "cifs", "cephfs", "btrfs", "lvm", "lvmthin", "zfspool", "zfs", "iscsi",
-                        "iscsidirect", "rbd", "pbs", "esxi", "DIR", "bogus"]
+    static let types = [
+        "dir", "nfs", "cifs", "cephfs", "btrfs", "lvm", "lvmthin", "zfspool", "zfs", "iscsi",
+        "iscsidirect", "rbd", "pbs", "esxi", "DIR", "bogus",
+    ]
     static let ids = ["local", "local-lvm", "store1", "nas", "x", "9bad", "a.b_c-d", "local"]
     static let values: [String: [String]] = [
         "path": ["/var/lib/vz", "/srv/data/", "//srv//x", "relative", "/a;b", "/mnt/@x"],

@@ -133,29 +133,36 @@ import Testing
         let plan = try ContainerMountPlan(config: ct, vmid: "100", storage: config, lxcPath: "/var/lib/lxc/")
         #expect(plan.rootDirectory == "/var/lib/lxc/100/rootfs")
         #expect(plan.mounts.map(\.key) == ["rootfs", "mp0", "mp1", "mp2", "mp3", "mp4"])
-        #expect(plan.mounts.map(\.target) == [
-            "/var/lib/lxc/100/rootfs/", "/var/lib/lxc/100/rootfs/data", "/var/lib/lxc/100/rootfs/mnt/share",
-            "/var/lib/lxc/100/rootfs/dev/disk/", "/var/lib/lxc/100/rootfs/iso", "/var/lib/lxc/100/rootfs/base",
-        ])
-        #expect(plan.mounts[0].mountArguments(device: "/dev/loop3") == [
-            ["-o", "noatime,lazytime", "/dev/loop3", "/var/lib/lxc/100/rootfs/"]
-        ])
-        #expect(plan.mounts[1].mountArguments() == [
-            ["-o", "bind", "-o", "acl", "/var/lib/vz/images/100/subvol-100-disk-1.subvol", "/var/lib/lxc/100/rootfs/data"]
-        ])
-        #expect(plan.mounts[2].mountArguments() == [
-            ["-o", "bind", "/srv/share", "/var/lib/lxc/100/rootfs/mnt/share"],
-            ["-o", "bind,remount,ro", "/var/lib/lxc/100/rootfs/mnt/share"],
-        ])
-        #expect(plan.mounts[3].mountArguments() == [
-            ["-o", "usrjquota=aquota.user,grpjquota=aquota.group,jqfmt=vfsv0", "/dev/sdb1", "/var/lib/lxc/100/rootfs/dev/disk/"]
-        ])
-        #expect(plan.mounts[4].mountArguments(device: "/dev/loop1") == [
-            ["-o", "ro", "/dev/loop1", "/var/lib/lxc/100/rootfs/iso"]
-        ])
-        #expect(plan.mounts[5].mountArguments(device: "/dev/loop2") == [
-            ["-o", "ro,noload", "/dev/loop2", "/var/lib/lxc/100/rootfs/base"]
-        ])
+        #expect(
+            plan.mounts.map(\.target) == [
+                "/var/lib/lxc/100/rootfs/", "/var/lib/lxc/100/rootfs/data", "/var/lib/lxc/100/rootfs/mnt/share",
+                "/var/lib/lxc/100/rootfs/dev/disk/", "/var/lib/lxc/100/rootfs/iso", "/var/lib/lxc/100/rootfs/base",
+            ])
+        #expect(
+            plan.mounts[0].mountArguments(device: "/dev/loop3") == [
+                ["-o", "noatime,lazytime", "/dev/loop3", "/var/lib/lxc/100/rootfs/"]
+            ])
+        #expect(
+            plan.mounts[1].mountArguments() == [
+                ["-o", "bind", "-o", "acl", "/var/lib/vz/images/100/subvol-100-disk-1.subvol", "/var/lib/lxc/100/rootfs/data"]
+            ])
+        #expect(
+            plan.mounts[2].mountArguments() == [
+                ["-o", "bind", "/srv/share", "/var/lib/lxc/100/rootfs/mnt/share"],
+                ["-o", "bind,remount,ro", "/var/lib/lxc/100/rootfs/mnt/share"],
+            ])
+        #expect(
+            plan.mounts[3].mountArguments() == [
+                ["-o", "usrjquota=aquota.user,grpjquota=aquota.group,jqfmt=vfsv0", "/dev/sdb1", "/var/lib/lxc/100/rootfs/dev/disk/"]
+            ])
+        #expect(
+            plan.mounts[4].mountArguments(device: "/dev/loop1") == [
+                ["-o", "ro", "/dev/loop1", "/var/lib/lxc/100/rootfs/iso"]
+            ])
+        #expect(
+            plan.mounts[5].mountArguments(device: "/dev/loop2") == [
+                ["-o", "ro,noload", "/dev/loop2", "/var/lib/lxc/100/rootfs/base"]
+            ])
     }
 
     @Test func mountPlanReadOnlyQuotaAndSkippedValues() throws {
@@ -168,8 +175,8 @@ import Testing
         #expect(
             try ContainerMountPlan(config: q, vmid: "100", storage: config, lxcPath: "/l").mounts[0].mountArguments(
                 device: "/dev/loop0") == [
-                ["-o", "usrjquota=aquota.user,grpjquota=aquota.group,jqfmt=vfsv0", "/dev/loop0", "/l/100/rootfs/"]
-            ])
+                    ["-o", "usrjquota=aquota.user,grpjquota=aquota.group,jqfmt=vfsv0", "/dev/loop0", "/l/100/rootfs/"]
+                ])
     }
 
     @Test func mountPlanErrors() throws {

@@ -25,6 +25,7 @@ private func withCName<T>(_ name: String, _ body: (UnsafePointer<CChar>) -> Resu
 
 /// libc's `flock(2)`. Glibc's Swift module shows only `struct flock` (fcntl's record-lock type)
 /// under that name, so the function is bound by its C symbol: `int flock(int fd, int operation)`.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 @_silgen_name("flock")
 private func c_flock(_ fd: CInt, _ operation: CInt) -> CInt
 

@@ -69,10 +69,11 @@ extension RootFS {
         let location: Location
         do {
             location = try resolve(path, followLast: false, op: "stat")
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return nil
         }
-        let result = location.name.map { Syscalls.fstatat(location.dir.raw, $0, AT_SYMLINK_NOFOLLOW) }
+        let result =
+            location.name.map { Syscalls.fstatat(location.dir.raw, $0, AT_SYMLINK_NOFOLLOW) }
             ?? Syscalls.fstat(location.dir.raw)
         switch result {
         case .success(let st): return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
