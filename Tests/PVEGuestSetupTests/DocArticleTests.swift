@@ -1,3 +1,4 @@
+import PVEConfig
 import PVEGuestOS
 import PVEGuestSetup
 import PVERuntime
@@ -16,28 +17,26 @@ struct PVEGuestSetupArticleTests {
         let copy = try SpawnRunner().run(Command("/bin/cp", ["-a", Fixtures.path("example/rootfs"), path]))
         try #require(copy.status == .exited(0))
 
-        let config = GuestSetupConfig(
-            hostname: "web",
-            networks: [0: NetworkSettings(parsing: "name=eth0,bridge=vmbr0,ip=dhcp")],
-            timezone: "host"
-        )
-        let host = HostEnvironment(
+        let bytes = Array("hostname: web\nnet0: name=eth0,bridge=vmbr0,ip=dhcp\ntimezone: host\n".utf8)
+
+        let config = try ConfigDocument(bytes: bytes, file: "100.conf", vmid: "100").config
+        var request = GuestSetupRequest(hook: .preStart, now: 1_700_000_000, seed: 1)
+        request.host = HostEnvironment(
             search: "example.com", nameservers: ["192.0.2.53"],
             timezone: "Europe/Vienna", localtime: "/usr/share/zoneinfo/Europe/Vienna")
 
         let rootfs = try RootFS(path: path)
-        let os = try OSDetector.detect(in: rootfs, configuredType: nil)
-        let preview = try GuestSetup.apply(
-            .preStart, os: os, on: rootfs, config: config, host: host,
-            now: 1_700_000_000, seed: 1, dryRun: true)
+        let os = try OSDetector.detect(in: rootfs, configuredType: config["ostype"].map { OSType($0) })
+        request.dryRun = true
+        let preview = try GuestSetup.apply(request, config: config, os: os, to: rootfs)
         print(String(decoding: UnifiedDiff.render(preview.changes), as: UTF8.self))
+        for entry in preview.report.entries { print(entry.action, entry.path, entry.steps) }
         #expect(!preview.changes.isEmpty)
         #expect(try rootfs.read("/etc/hostname", limit: 4096) != Array("web\n".utf8))  // nothing written
 
-        let result = try GuestSetup.apply(
-            .preStart, os: os, on: rootfs, config: config, host: host,
-            now: 1_700_000_000, seed: 1)
-        for message in result.context.messages { print(message) }
+        request.dryRun = false
+        let result = try GuestSetup.apply(request, config: config, os: os, to: rootfs)
+        for message in result.messages { print(message) }
         #expect(try rootfs.read("/etc/hostname", limit: 4096) == Array("web\n".utf8))
     }
 }

@@ -197,6 +197,7 @@ enum ConfigFormatCommand: CLICommand {
         var status: Int32 = 0
         var out: [UInt8] = []
         var progress = Progress("config format", total: paths.count, console: console)
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
         OrderedParallel.forEach(count: paths.count, threads: jobs, work: { outcome(of: paths[$0], vmid: vmid) }) { i, result in
             defer { progress.update(i + 1, console: &console) }
             if !result.warnings.isEmpty || result.failure != nil { progress.clear(console: &console) }
