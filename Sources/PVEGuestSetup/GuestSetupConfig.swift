@@ -1,8 +1,8 @@
 public import PVEConfig
 
-/// The view of a ``PVEConfig/ContainerConfig`` that guest setup reads: the main section's
+/// The view of a `ContainerConfig` that guest setup reads: the main section's
 /// hostname, DNS, time zone, OS type, `unprivileged`, `features`, `tty`, raw `lxc.*` entries, and
-/// every `netN` parsed once into a ``PVEConfig/NetworkInterface`` (or the error Proxmox raises
+/// every `netN` parsed once into a `NetworkInterface` (or the error Proxmox raises
 /// for it).
 ///
 /// Proxmox: the `$conf` hash handed to `PVE::LXC::Setup->new` (from

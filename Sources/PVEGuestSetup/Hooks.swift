@@ -95,8 +95,10 @@ public enum GuestSetup {
     /// written to `fs` only if every step succeeded (`request.dryRun` never writes).
     ///
     /// - parameters:
+    ///   - request: the hook, credentials, host facts, clock and seed.
     ///   - config: the container config (its main section is read, see ``GuestSetupConfig``).
     ///   - os: the guest's OS as `OSDetector.detect` reports it.
+    ///   - fs: the guest's root file system (a `RootFS`, or any other `GuestFileSystem`).
     /// - returns: the messages Proxmox would print, what each step did, and the file changes.
     /// - throws: ``SetupError`` with Proxmox's message and the failing step; nothing is written.
     public static func apply(
@@ -105,7 +107,12 @@ public enum GuestSetup {
         try apply(request, config: GuestSetupConfig(config), os: os, to: fs)
     }
 
-    /// ``apply(_:config:os:to:)`` with the setup view of the config already built.
+    /// Runs a hook with the setup view of the config already built.
+    /// - parameters:
+    ///   - request: the hook, credentials, host facts, clock and seed.
+    ///   - config: the parts of the container config setup reads.
+    ///   - os: the guest's OS as `OSDetector.detect` reports it.
+    ///   - fs: the guest's root file system.
     public static func apply(
         _ request: GuestSetupRequest, config: GuestSetupConfig, os: DetectedOS, to fs: any GuestFileSystem
     ) throws(SetupError) -> GuestSetupResult {
