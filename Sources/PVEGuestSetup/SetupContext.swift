@@ -1,4 +1,4 @@
-public import PVEConfig
+package import PVEConfig
 import PVECore
 package import PVESystem
 

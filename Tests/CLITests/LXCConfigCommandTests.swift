@@ -63,11 +63,11 @@ import Testing
         TestFiles.write(tmp + "/" + name, Array(conf.utf8))
         let factsText =
             facts
-            ?? """
-            {"lxcVersion": "6.0.5", "cgroupV1Controllers": [], "cgroupV2Controllers": ["cpuset", "cpu", "memory"],
-             "cpus": "0-7", "bridgeMTU": {"vmbr0": 1500}, "lxcConfigDir": "\(Fixtures.path("lxc-config/lxc-config-dir"))",
-             "kernelRelease": "6.8.12-4-pve"}
-            """
+                ?? """
+                {"lxcVersion": "6.0.5", "cgroupV1Controllers": [], "cgroupV2Controllers": ["cpuset", "cpu", "memory"],
+                 "cpus": "0-7", "bridgeMTU": {"vmbr0": 1500}, "lxcConfigDir": "\(Fixtures.path("lxc-config/lxc-config-dir"))",
+                 "kernelRelease": "6.8.12-4-pve"}
+                """
         TestFiles.write(tmp + "/facts.json", Array(factsText.utf8))
         return (tmp, tmp + "/" + name, tmp + "/facts.json")
     }
@@ -134,9 +134,10 @@ import Testing
     @Test func seedDecidesTheCorePick() {
         let c = writeCase(basic + "cores: 2\n")
         defer { TestFiles.removeTree(c.dir) }
-        let picks = Set((0..<12).map { seed in
-            run(["lxc-config", c.conf, "--seed", "\(seed)", "--host-facts", c.facts]).1
-        })
+        let picks = Set(
+            (0..<12).map { seed in
+                run(["lxc-config", c.conf, "--seed", "\(seed)", "--host-facts", c.facts]).1
+            })
         #expect(picks.count > 3)
         let (_, a, _) = run(["lxc-config", c.conf, "--seed", "5", "--host-facts", c.facts])
         let (_, b, _) = run(["lxc-config", c.conf, "--seed=5", "--host-facts", c.facts])

@@ -104,16 +104,18 @@ struct RandomCase {
     @Test func seedMattersOnlyForRandomParts() {
         var c = RandomCase(seed: 1)
         c.text = minimal + "net0: name=eth0,bridge=vmbr0,hwaddr=02:00:00:00:00:01\n"
-        let outputs = Set((0..<20).map { s -> String in
-            c.seed = UInt64(s)
-            return c.outcome()
-        })
+        let outputs = Set(
+            (0..<20).map { s -> String in
+                c.seed = UInt64(s)
+                return c.outcome()
+            })
         #expect(outputs.count == 1)
         c.text += "cores: 2\nnet1: name=eth1,bridge=vmbr0\n"
-        let varied = Set((0..<20).map { s -> String in
-            c.seed = UInt64(s)
-            return c.outcome()
-        })
+        let varied = Set(
+            (0..<20).map { s -> String in
+                c.seed = UInt64(s)
+                return c.outcome()
+            })
         #expect(varied.count > 10)
     }
 }
