@@ -212,7 +212,7 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
         if let node = s.nodes[p], node != .removed { return node }
         switch lookup(s, p) {
         case nil: throw FileError(code: .notFound, path: path, operation: op, reason: "no such file or directory")
-        case .file(let m, let o, _)?: return .file(try base.read(p, limit: Int.max), mode: m, owner: o)
+        case .file(let m, let o, _)?: return .file(try base.read(p, limit: Self.fileLimit), mode: m, owner: o)
         case .directory(let m, let o)?: return .directory(mode: m, owner: o)
         case .symlink(let t)?: return .symlink(t)
         case .other?: throw FileError(code: .notRegularFile, path: path, operation: op, reason: "not a regular file")
@@ -289,66 +289,75 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
 
     // MARK: - Commit and changes
 
-    /// Replays every change on the base file system, in order, then forgets them.
+    /// Largest base file the overlay reads whole (to move, re-own or re-mode it, or to show it in a
+    /// diff); a larger one is an error naming the file and this limit, never a memory blow-up.
+    public static let fileLimit = 16 << 20
+
+    /// Writes every change to the base file system as one staged commit, then forgets them.
     ///
-    /// If a step of the replay fails, the paths already changed are put back as they were (file
-    /// contents, modes, owners, symlinks; directories created on the way stay, empty) and the
-    /// error is rethrown: the guest never keeps half of a run.
+    /// 1. New directories are created and every changed file and symlink is written under a
+    ///    temporary name beside its final path, with its final owner and mode.
+    /// 2. Only when all of them are written, the staged objects are flushed (`synchronize`, one
+    ///    `syncfs`), renamed into place, removed paths are unlinked and owners and modes of
+    ///    unchanged files and directories are set; then `synchronize` again makes it all durable.
+    ///
+    /// A failure in step 1 (a full disk, a permission) removes every temporary file and every
+    /// directory it created and rethrows: the guest is byte-for-byte as it was, owners and modes
+    /// included. After a crash at any moment each path holds its old or its new content, never
+    /// a partial file (the data reaches the disk before any rename).
     public func commit() throws(FileError) {
-        let (log, touched) = state.withLock { s in (s.log, Array(s.nodes.keys)) }
-        var saved: [String: Change.State] = [:]
-        for p in touched { saved[p] = baseState(p) }
-        var applied = 0
+        let nodes = state.withLock { $0.nodes }
+        let paths = nodes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }  // parents first
+        var created: [String] = []
+        var staged: [StagedChange] = []
+        var removals: [String] = []
+        var metadata: [(path: String, mode: UInt32, owner: FileOwner)] = []
         do {
-            for op in log {
-                try replay(op)
-                applied += 1
+            for p in paths {
+                guard let node = nodes[p] else { continue }
+                let info = try base.info(p, followSymlinks: false)
+                switch node {
+                case .directory(let mode, let owner):
+                    if info?.kind == .directory {
+                        if info?.mode != mode || info?.owner != owner { metadata.append((p, mode, owner)) }
+                    } else {
+                        if info != nil { try base.unlink(p) }  // only after an overlay unlink
+                        try base.makeDirectory(p, mode: mode, owner: owner)
+                        created.append(p)
+                    }
+                case .file(let bytes, let mode, let owner):
+                    if let info, info.kind == .regular, info.size == bytes.count,
+                        (try? base.read(p, limit: bytes.count)) == bytes
+                    {
+                        if info.mode != mode || info.owner != owner { metadata.append((p, mode, owner)) }
+                    } else {
+                        staged.append(
+                            try base.stageWrite(
+                                p, bytes, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true)))
+                    }
+                case .symlink(let target):
+                    if info?.kind == .symlink, (try? base.readLink(p)) == target { continue }
+                    staged.append(try base.stageSymlink(p, target: target))
+                case .removed:
+                    if info != nil { removals.append(p) }
+                }
             }
+            try base.synchronize()
         } catch {
-            if applied > 0 { rollback(saved) }
+            for change in staged { base.discardStaged(change) }
+            for p in created.reversed() { try? base.removeDirectory(p) }
             throw error
         }
+        for change in staged { try base.commitStaged(change) }
+        for p in removals { try base.unlink(p) }
+        for m in metadata {
+            try base.changeOwner(m.path, to: m.owner)
+            try base.changeMode(m.path, to: m.mode)
+        }
+        try base.synchronize()
         state.withLock {
             $0.log = []
             $0.nodes = [:]
-        }
-    }
-
-    private func replay(_ op: Operation) throws(FileError) {
-        switch op {
-        case .write(let p, let bytes, let mode, let owner):
-            try base.write(p, bytes, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true))
-        case .symlink(let p, let target): try base.symlink(p, target: target)
-        case .mkdir(let p, let mode, let owner): try base.makeDirectory(p, mode: mode, owner: owner)
-        case .unlink(let p): try base.unlink(p)
-        case .rename(let a, let b): try base.rename(a, to: b)
-        case .chown(let p, let owner): try base.changeOwner(p, to: owner)
-        case .chmod(let p, let mode): try base.changeMode(p, to: mode)
-        }
-    }
-
-    /// Best-effort restore of `saved` states (deepest paths first).
-    private func rollback(_ saved: [String: Change.State]) {
-        for (p, before) in saved.sorted(by: { $0.key.count > $1.key.count }) {
-            let now = baseState(p)
-            if now == before { continue }
-            switch before {
-            case .absent:
-                if case .directory = now { continue }
-                try? base.unlink(p)
-            case .file(let bytes, let mode, let owner):
-                if case .symlink = now { try? base.unlink(p) }
-                try? base.write(p, bytes, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true))
-            case .symlink(let target):
-                if case .directory = now { continue }
-                try? base.unlink(p)
-                try? base.symlink(p, target: target)
-            case .directory(let mode, let owner):
-                try? base.changeMode(p, to: mode)
-                try? base.changeOwner(p, to: owner)
-            case .other:
-                continue
-            }
         }
     }
 
@@ -398,7 +407,7 @@ public final class OverlayFileSystem: GuestFileSystem, Sendable {
         guard let info = (try? base.info(p, followSymlinks: false)) ?? nil else { return .absent }
         switch info.kind {
         case .regular:
-            guard let b = try? base.read(p, limit: Int.max) else { return .other(.regular) }
+            guard let b = try? base.read(p, limit: Self.fileLimit) else { return .other(.regular) }
             return .file(b, mode: info.mode, owner: info.owner)
         case .directory: return .directory(mode: info.mode, owner: info.owner)
         case .symlink: return (try? base.readLink(p)).map { .symlink($0) } ?? .other(.symlink)

@@ -176,10 +176,14 @@ package struct SetupContext: Sendable {
         return info.kind == .directory || info.mode & 0o111 != 0
     }
 
+    /// Largest guest file read whole (16 MiB): a larger one is an error naming the file and the
+    /// limit (`file is larger than 16777216 bytes`), never a silent replacement.
+    package static let fileLimit = 16 << 20
+
     /// `ct_file_get_contents`: the whole file, or Proxmox's `can't open '<p>' - <reason>`.
     package func contents(_ path: String) throws(SetupError) -> [UInt8] {
         do {
-            return try fs.read(path, limit: 16 << 20)
+            return try fs.read(path, limit: Self.fileLimit)
         } catch {
             let reason: String
             switch error.code {
@@ -194,9 +198,22 @@ package struct SetupContext: Sendable {
     }
 
     /// `ct_file_read_firstline`: first line without newline; `nil` if missing or empty.
-    package func firstLine(_ path: String) -> [UInt8]? {
-        guard let bytes = try? fs.read(path, limit: 16 << 20) else { return nil }
+    /// - throws: when the file is larger than `fileLimit` (never read as if absent).
+    package func firstLine(_ path: String) throws(SetupError) -> [UInt8]? {
+        guard let bytes = try readIfReadable(path) else { return nil }
         return Bytes.firstLine(bytes)
+    }
+
+    /// The whole file, or `nil` where Proxmox's read fails quietly (missing, unreadable, not a
+    /// regular file). A file larger than `fileLimit` is an error naming the file and the limit.
+    package func readIfReadable(_ path: String) throws(SetupError) -> [UInt8]? {
+        do {
+            return try fs.read(path, limit: Self.fileLimit)
+        } catch where error.code == .tooLarge {
+            throw SetupError("can't open '\(path)' - \(error.reason)", path: path)
+        } catch {
+            return nil
+        }
     }
 
     /// `ct_readlink`: the stored target, or `nil` if `path` is not a symlink.

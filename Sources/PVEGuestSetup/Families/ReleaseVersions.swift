@@ -21,7 +21,7 @@ enum ReleaseVersions {
     /// - throws: `unable to read version info`, `unable to parse centos version '…'`,
     ///   `unsupported centos version '…'`.
     static func centOS(_ ctx: SetupContext) throws(SetupError) -> String {
-        guard let line = ctx.firstLine("/etc/redhat-release") else {
+        guard let line = try ctx.firstLine("/etc/redhat-release") else {
             throw SetupError("unable to read version info", path: "/etc/redhat-release")
         }
         let version = try CentOSFamily.parseVersion(Bytes.string(line))
@@ -66,7 +66,7 @@ enum ReleaseVersions {
 
     /// `Gentoo::new`: `/etc/gentoo-release` must read `Gentoo Base System release …`.
     static func checkGentoo(_ ctx: SetupContext) throws(SetupError) {
-        guard let line = ctx.firstLine("/etc/gentoo-release") else {
+        guard let line = try ctx.firstLine("/etc/gentoo-release") else {
             throw SetupError("unable to read version info", path: "/etc/gentoo-release")
         }
         let prefix = Array("gentoo base system release ".utf8)

@@ -58,7 +58,7 @@ extension BaseSetup {
     static func replacePassword(
         _ ctx: inout SetupContext, _ path: String, user: String, fields: Int, replacement: String
     ) throws(SetupError) {
-        guard let data = try? ctx.fs.read(path, limit: 16 << 20) else { return }
+        guard let data = try ctx.readIfReadable(path) else { return }
         let prefix = Array("\(user):".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(data.count + 64)
@@ -101,7 +101,7 @@ extension BaseSetup {
         if ctx.isFile(passwd) {
             // `^user:([^:]*:){4}([^:]*):` — the 6th field; Perl leaves `$home` undefined if no line matches.
             var found: String?
-            let data = (try? ctx.fs.read(passwd, limit: 16 << 20)) ?? []
+            let data = try ctx.readIfReadable(passwd) ?? []
             for line in data.split(separator: Bytes.newline) {
                 let fields = line.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
                 guard fields.count >= 7, fields[0].elementsEqual(user.utf8) else { continue }

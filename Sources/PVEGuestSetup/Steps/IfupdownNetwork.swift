@@ -107,7 +107,7 @@ package enum IfupdownNetwork {
         let path = "/etc/network/interfaces"
         var existing: [UInt8]?
         if ctx.exists(path) {
-            existing = (try? ctx.fs.read(path, limit: 16 << 20)) ?? []
+            existing = try ctx.readIfReadable(path) ?? []
         }
         let output = render(managed: managed, existing: existing, style: style)
         ctx.makePath("/etc/network")

@@ -44,7 +44,7 @@ extension BaseSetup {
         }
         guard existed else { return }
         if clone {
-            let old = ctx.firstLine(machineID) ?? []
+            let old = try ctx.firstLine(machineID) ?? []
             if systemd, old != Array("uninitialized".utf8) {
                 try ctx.setContents(machineID, [Bytes.newline])
             }

@@ -54,6 +54,43 @@ public protocol GuestFileSystem: Sendable {
 
     /// Changes the permission bits of the object at `path` (following a final symlink inside the root).
     func changeMode(_ path: String, to mode: UInt32) throws(FileError)
+
+    /// First half of a staged replacement: writes `bytes` to a fresh temporary file beside `path`
+    /// with its final mode and owner (as `write` would give them), without making it visible at
+    /// `path` or flushing it. `commitStaged` renames it into place, `discardStaged` removes it.
+    /// Many files can be staged before any is committed, so that a failure while writing (a full
+    /// disk) leaves every path as it was.
+    func stageWrite(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) -> StagedChange
+
+    /// Stages a symlink at `path` pointing to `target` (created under a temporary name).
+    func stageSymlink(_ path: String, target: String) throws(FileError) -> StagedChange
+
+    /// Renames a staged object into place, replacing what is at its path (never following it).
+    func commitStaged(_ change: StagedChange) throws(FileError)
+
+    /// Removes a staged object that will not be committed. Never fails.
+    func discardStaged(_ change: StagedChange)
+
+    /// Makes every change so far durable (one `syncfs` of the guest's file system for `RootFS`).
+    func synchronize() throws(FileError)
+
+    /// Removes the empty directory at `path` (not following a final symlink).
+    func removeDirectory(_ path: String) throws(FileError)
+}
+
+/// A change written under a temporary name by `GuestFileSystem.stageWrite`/`stageSymlink`,
+/// waiting for `commitStaged` (rename into place) or `discardStaged`.
+public struct StagedChange: Sendable {
+    /// The guest path the change is for.
+    public let path: String
+    /// The implementation's handle (for `RootFS`: the open parent directory and temporary name).
+    package let handle: any Sendable
+
+    /// Wraps an implementation's handle for `path`.
+    package init(path: String, handle: any Sendable) {
+        self.path = path
+        self.handle = handle
+    }
 }
 
 /// The kind of file-system object.
@@ -136,6 +173,48 @@ extension GuestFileSystem {
     /// Default `readPrefix`: reads the whole file and keeps the first `count` bytes.
     public func readPrefix(_ path: String, count: Int) throws(FileError) -> [UInt8] {
         Array(try read(path, limit: Int.max).prefix(max(count, 0)))
+    }
+
+    /// Default staging for implementations without their own: the content is written (with
+    /// `write`) to a temporary name beside `path`, which `commitStaged` renames.
+    public func stageWrite(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) -> StagedChange {
+        let temporary = Self.stagingName(for: path)
+        try write(temporary, bytes, options: options)
+        return StagedChange(path: path, handle: temporary)
+    }
+
+    /// Default: a symlink at a temporary name beside `path`.
+    public func stageSymlink(_ path: String, target: String) throws(FileError) -> StagedChange {
+        let temporary = Self.stagingName(for: path)
+        try symlink(temporary, target: target)
+        return StagedChange(path: path, handle: temporary)
+    }
+
+    /// Default: renames the temporary name over `path`.
+    public func commitStaged(_ change: StagedChange) throws(FileError) {
+        guard let temporary = change.handle as? String else {
+            throw FileError(code: .invalidPath, path: change.path, operation: "commit", reason: "not staged here")
+        }
+        try rename(temporary, to: change.path)
+    }
+
+    /// Default: unlinks the temporary name.
+    public func discardStaged(_ change: StagedChange) {
+        if let temporary = change.handle as? String { try? unlink(temporary) }
+    }
+
+    /// Default: nothing to flush.
+    public func synchronize() throws(FileError) {}
+
+    /// Default: refused (implementations that can create directories in a commit override it).
+    public func removeDirectory(_ path: String) throws(FileError) {
+        throw FileError(code: .system, path: path, operation: "rmdir", reason: "not supported by this file system")
+    }
+
+    private static func stagingName(for path: String) -> String {
+        let parent = GuestPathResolver.parent(of: path)
+        let name = GuestPathResolver.name(of: path)
+        return (parent == "/" ? "/" : parent + "/") + ".pve-guestsetup.staged." + name
     }
 
     /// `true` if anything (also a dangling symlink) exists at `path`.

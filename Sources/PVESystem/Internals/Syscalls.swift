@@ -135,6 +135,41 @@ package enum Syscalls {
         }.map { _ in () }
     }
 
+    /// `syncfs`: flushes every dirty page and inode of the file system holding `fd`.
+    /// (glibc declares `syncfs` only under `_GNU_SOURCE`, which the Swift module does not see: the
+    /// symbol is looked up once at run time; without it, `sync` flushes every file system.)
+    static func syncfs(_ fd: CInt) -> Result<Void, Errno> {
+        guard let call = syncfsFunction else {
+            Glibc.sync()
+            return .success(())
+        }
+        return retryingInterrupts { call(fd) }.map { _ in () }
+    }
+
+    private static let syncfsFunction: (@convention(c) (CInt) -> CInt)? = {
+        guard let symbol = Glibc.dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (CInt) -> CInt).self)
+    }()
+
+    /// `stat` (`follow`) or `lstat` of a host path.
+    static func statPath(_ path: String, follow: Bool) -> Result<stat, Errno> {
+        fstatat(AT_FDCWD, path, follow ? 0 : AT_SYMLINK_NOFOLLOW)
+    }
+
+    /// `flock`, once: EINTR is returned (the lock's timeout interrupts a blocking wait).
+    static func lockFile(_ fd: CInt, _ operation: CInt) -> Result<Void, Errno> {
+        flock(fd, operation) == 0 ? .success(()) : .failure(Errno(rawValue: Glibc.errno))
+    }
+
+    /// `realpath`: the canonical absolute host path (every symlink resolved).
+    static func realpath(_ path: String) -> Result<String, Errno> {
+        withCName(path) { p in
+            guard let resolved = Glibc.realpath(p, nil) else { return .failure(Errno(rawValue: Glibc.errno)) }
+            defer { Glibc.free(resolved) }
+            return .success(String(cString: resolved))
+        }
+    }
+
     /// Names in the directory open at `fd` (consumed: closed on return), without `.` and `..`.
     static func readDirectory(consuming fd: CInt) -> Result<[String], Errno> {
         guard let dir = Glibc.fdopendir(fd) else {

@@ -20,78 +20,88 @@ extension RootFS {
         return (location.dir, name)
     }
 
-    public func write(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) {
-        let op = "write"
-        let (dir, name) = try parentAndName(path, op: op)
+    /// Mode and owner a write gives `name` in `dir`: a replaced regular file keeps its own unless
+    /// `options` forces them. A directory there is refused; a symlink, FIFO, … is replaced.
+    private func finalMetadata(_ dir: Descriptor, _ name: String, path: String, options: WriteOptions)
+        throws(FileError) -> (UInt32, FileOwner?)
+    {
         var mode = options.mode & 0o7777
         var owner = options.owner ?? newFileOwner
         switch Syscalls.fstatat(dir.raw, name, AT_SYMLINK_NOFOLLOW) {
         case .success(let st):
             let info = FileInfo(st)
             switch info.kind {
-            case .directory: throw FileError(.isDirectory, path: path, operation: op)
+            case .directory: throw FileError(.isDirectory, path: path, operation: "write")
             case .regular:
                 if !options.forceMode { mode = info.mode }
                 if !options.forceOwner { owner = info.owner }
             default: break  // a symlink, FIFO, … is replaced, never followed or opened
             }
         case .failure(.noSuchFileOrDirectory): break
-        case .failure(let e): throw FileError(e, path: path, operation: op)
+        case .failure(let e): throw FileError(e, path: path, operation: "write")
         }
+        return (mode, owner)
+    }
 
-        // A fresh temporary name in the same directory (O_EXCL: never an existing object).
-        var temporary = ""
-        var fd: CInt = -1
-        for _ in 0..<16 {
-            temporary = ".pve-guestsetup.\(String(UInt64.random(in: .min ... .max), radix: 16)).tmp"
-            switch Syscalls.openat(dir.raw, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) {
-            case .success(let raw): fd = raw
-            case .failure(.fileExists): continue
-            case .failure(let e): throw FileError(e, path: path, operation: "create temporary file for")
-            }
-            break
-        }
-        if fd < 0 { throw FileError(.fileExists, path: path, operation: "create temporary file for") }
+    public func write(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) {
+        let op = "write"
+        let (dir, name) = try parentAndName(path, op: op)
+        let (mode, owner) = try finalMetadata(dir, name, path: path, options: options)
 
-        func abandon(_ error: FileError) -> FileError {
-            if fd >= 0 { Syscalls.close(fd) }
-            _ = Syscalls.unlinkat(dir.raw, temporary, 0)
-            return error
-        }
-        let failure = injectedWriteFailure
-        let written: Result<Void, Errno> = bytes.withUnsafeBytes { all in
-            var offset = 0
-            let stopAt = failure == nil ? all.count : all.count / 2
-            while offset < stopAt {
-                let slice = UnsafeRawBufferPointer(rebasing: all[offset..<stopAt])
-                switch Syscalls.write(fd, from: slice) {
-                case .success(let n): offset += n
-                case .failure(let e): return .failure(e)
-                }
-            }
-            if let failure { return .failure(failure) }
-            return .success(())
-        }
-        if case .failure(let e) = written { throw abandon(FileError(e, path: path, operation: op)) }
-        if let newOwner = Self.needsChown(owner, current: processOwner) {
-            if case .failure(let e) = Syscalls.fchown(fd, newOwner.uid, newOwner.gid) {
-                throw abandon(FileError(e, path: path, operation: "chown \(newOwner)"))
-            }
-        }
-        // After fchown (which clears set-id bits).
-        if case .failure(let e) = Syscalls.fchmod(fd, mode_t(mode)) {
-            throw abandon(FileError(e, path: path, operation: "chmod"))
-        }
-        if case .failure(let e) = Syscalls.fsync(fd) { throw abandon(FileError(e, path: path, operation: "fsync")) }
-        let closed = Syscalls.close(fd)
-        fd = -1
-        if case .failure(let e) = closed { throw abandon(FileError(e, path: path, operation: op)) }
-        if case .failure(let e) = Syscalls.renameat(dir.raw, temporary, dir.raw, name) {
-            throw abandon(FileError(e, path: path, operation: "rename temporary file over"))
-        }
+        let staged = try StagedFileWriter.stage(
+            in: dir, name: name, bytes: bytes, mode: mode_t(mode), owner: Self.needsChown(owner, current: processOwner),
+            path: path, injectedFailure: injectedWriteFailure)
+        try staged.flush()
+        try staged.rename()
         switch Syscalls.fsync(dir.raw) {
         case .success, .failure(.invalidArgument), .failure(.badFileDescriptor): break
         case .failure(let e): throw FileError(e, path: path, operation: "fsync directory of")
+        }
+    }
+
+    /// Writes the temporary file of a staged replacement (see `GuestFileSystem.stageWrite`):
+    /// mode and owner as `write` gives them, no flush (`synchronize` makes the batch durable).
+    public func stageWrite(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) -> StagedChange {
+        let (dir, name) = try parentAndName(path, op: "write")
+        let (mode, owner) = try finalMetadata(dir, name, path: path, options: options)
+        let staged = try StagedFileWriter.stage(
+            in: dir, name: name, bytes: bytes, mode: mode_t(mode), owner: Self.needsChown(owner, current: processOwner),
+            path: path, injectedFailure: injectedWriteFailure)
+        return StagedChange(path: path, handle: staged)
+    }
+
+    /// Creates a staged symlink under a temporary name beside `path`.
+    public func stageSymlink(_ path: String, target: String) throws(FileError) -> StagedChange {
+        let (dir, name) = try parentAndName(path, op: "symlink")
+        let staged = try StagedFileWriter.stageSymlink(
+            in: dir, name: name, target: target, owner: Self.needsChown(newFileOwner, current: processOwner), path: path)
+        return StagedChange(path: path, handle: staged)
+    }
+
+    /// Renames a staged object over its final name (in the directory resolved when it was staged).
+    public func commitStaged(_ change: StagedChange) throws(FileError) {
+        guard let staged = change.handle as? StagedFileWriter else {
+            throw FileError(code: .invalidPath, path: change.path, operation: "commit", reason: "not staged by RootFS")
+        }
+        try staged.rename()
+    }
+
+    /// Removes a staged object's temporary name.
+    public func discardStaged(_ change: StagedChange) {
+        (change.handle as? StagedFileWriter)?.discard()
+    }
+
+    /// One `syncfs` of the file system holding the root: every staged, renamed or changed object
+    /// (data, inodes, directory entries) reaches the disk before it returns.
+    public func synchronize() throws(FileError) {
+        if case .failure(let e) = Syscalls.syncfs(root.raw) { throw FileError(e, path: "/", operation: "syncfs") }
+    }
+
+    /// Removes the empty directory at `path`.
+    public func removeDirectory(_ path: String) throws(FileError) {
+        let (dir, name) = try parentAndName(path, op: "rmdir")
+        if case .failure(let e) = Syscalls.unlinkat(dir.raw, name, AT_REMOVEDIR) {
+            throw FileError(e, path: path, operation: "rmdir")
         }
     }
 

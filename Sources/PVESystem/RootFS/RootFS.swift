@@ -28,7 +28,7 @@ public struct RootFS: GuestFileSystem {
     /// temporary file, to prove that a failed write leaves the original intact.
     package var injectedWriteFailure: Errno?
 
-    private let root: Descriptor
+    let root: Descriptor
 
     /// Maximum number of symlinks followed while resolving one path (the kernel's limit).
     public static let maximumSymlinkHops = 40
@@ -160,12 +160,12 @@ public struct RootFS: GuestFileSystem {
         let (fd, size) = try openRegular(path, op: "read")
         let limit = max(limit, 0)
         if size > limit { throw Self.tooLarge(path, limit) }
-        return try readAll(fd, path: path, upTo: limit, expected: size, failPastLimit: true)
+        return try BoundedRead.readAll(fd.raw, path: path, upTo: limit, expected: size, failPastLimit: true)
     }
 
     public func readPrefix(_ path: String, count: Int) throws(FileError) -> [UInt8] {
         let (fd, size) = try openRegular(path, op: "read")
-        return try readAll(fd, path: path, upTo: max(count, 0), expected: size, failPastLimit: false)
+        return try BoundedRead.readAll(fd.raw, path: path, upTo: max(count, 0), expected: size, failPastLimit: false)
     }
 
     /// Opens the regular file at `path` (final symlinks followed inside the root) without
@@ -204,36 +204,9 @@ public struct RootFS: GuestFileSystem {
         }
     }
 
-    /// Reads until end of file or `upTo` bytes; with `failPastLimit`, more than `upTo` is `.tooLarge`.
-    /// `expected` (the size `fstat` reported) only sizes the buffer: files may grow or shrink meanwhile.
-    private func readAll(_ fd: Descriptor, path: String, upTo limit: Int, expected: Int, failPastLimit: Bool)
-        throws(FileError) -> [UInt8]
-    {
-        var out: [UInt8] = []
-        let wanted = Swift.min(Swift.max(expected, 0), limit) + 1  // +1 sees end of file in one call
-        var chunk = [UInt8](repeating: 0, count: Swift.min(Swift.max(wanted, 512), 1 << 16))
-        while true {
-            let want = failPastLimit ? chunk.count : Swift.min(chunk.count, limit - out.count)
-            if want == 0 { break }
-            let n: Int
-            switch chunk.withUnsafeMutableBytes({
-                Syscalls.read(fd.raw, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
-            }) {
-            case .success(let count): n = count
-            case .failure(let e): throw FileError(e, path: path, operation: "read")
-            }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-            if failPastLimit && out.count > limit { throw Self.tooLarge(path, limit) }
-        }
-        return out
-    }
-
     static func notRegular(_ path: String, _ op: String, _ kind: FileKind) -> FileError {
         FileError(code: .notRegularFile, path: path, operation: op, reason: "not a regular file (\(kind))")
     }
 
-    static func tooLarge(_ path: String, _ limit: Int) -> FileError {
-        FileError(code: .tooLarge, path: path, operation: "read", reason: "file is larger than \(limit) bytes")
-    }
+    static func tooLarge(_ path: String, _ limit: Int) -> FileError { BoundedRead.tooLarge(path, limit) }
 }

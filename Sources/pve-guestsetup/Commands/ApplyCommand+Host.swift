@@ -2,9 +2,9 @@ import Glibc
 
 /// Host facts for `apply`.
 enum HostFacts {
-    /// A host file's bytes, or nil when it cannot be read (callers that must report why use
-    /// `ConfigFileIO.read`).
-    static func readHostFile(_ path: String) -> [UInt8]? { try? ConfigFileIO.read(path) }
+    /// A host file's bytes (bounded, never blocking), or nil when it cannot be read (callers that
+    /// must report why use `ConfigFileIO.read`).
+    static func readHostFile(_ path: String) -> [UInt8]? { try? ConfigFileIO.read(path, kind: .hostFile) }
 
     /// The host's zone name: `/etc/timezone`, else from the `/etc/localtime` link, else `Etc/UTC`.
     static func timezone() -> String {

@@ -82,12 +82,20 @@ enum ApplyCommand: CLICommand {
 
         let resolvPath = parsed.value("--host-resolv-conf") ?? "/etc/resolv.conf"
         var host = HostEnvironment()
-        if let resolv = HostFacts.readHostFile(resolvPath) {
+        let resolv: [UInt8]?
+        if parsed.value("--host-resolv-conf") != nil {
+            do {
+                resolv = try ConfigFileIO.read(resolvPath, kind: .hostFile)
+            } catch {
+                throw CommandFailure("apply: cannot read host resolv.conf '\(resolvPath)': \(error.description)")
+            }
+        } else {
+            resolv = HostFacts.readHostFile(resolvPath)
+        }
+        if let resolv {
             let parsedResolv = HostEnvironment.parseResolvConf(resolv)
             host.search = parsedResolv.search
             host.nameservers = parsedResolv.nameservers
-        } else if parsed.value("--host-resolv-conf") != nil {
-            throw CommandFailure("apply: cannot read host resolv.conf '\(resolvPath)'")
         }
         let zone = parsed.value("--host-timezone") ?? HostFacts.timezone()
         host.timezone = zone

@@ -21,7 +21,8 @@ enum ConfigCommand: CLICommand {
         try runSubcommand(args, console: &console)
     }
 
-    /// The VMID for messages: from a `<vmid>.conf` file name, else `--vmid`, else 100.
+    /// The VMID for messages and the config lock: from a `<vmid>.conf` file name (a valid
+    /// `pve-vmid` only), else `--vmid` (checked by `checkedVMID(_:)`), else 100.
     static func vmid(for path: String, option: String?) -> String {
         // The file name is `<digits>.conf`: walk back over `.conf` and the digits to a `/` or the start.
         var path = path
@@ -29,11 +30,11 @@ enum ConfigCommand: CLICommand {
             guard u.count > 5, Bytes.equals(UnsafeBufferPointer(rebasing: u[(u.count - 5)...]), ".conf") else { return nil }
             let stemEnd = u.count - 5
             var i = stemEnd
-            while i > 0, u[i - 1] >= 0x30 && u[i - 1] <= 0x39 { i -= 1 }
+            while i > 0, stemEnd - i <= 9, u[i - 1] >= 0x30 && u[i - 1] <= 0x39 { i -= 1 }
             guard i < stemEnd, i == 0 || u[i - 1] == UInt8(ascii: "/") else { return nil }
             return String(decoding: UnsafeBufferPointer(rebasing: u[i..<stemEnd]), as: UTF8.self)
         }
-        if let stem { return stem }
+        if let stem, VMID.isValid(stem) { return stem }
         return option ?? "100"
     }
 
@@ -51,6 +52,12 @@ enum ConfigCommand: CLICommand {
             ("severity", .string(d.refusesFile ? "error" : "warning")),
             ("line", .int(d.line)), ("column", .int(d.column)), ("message", .string(d.message)),
         ])
+    }
+
+    /// The `--vmid` value, checked as Proxmox's `pve-vmid` (100-999999999).
+    static func checkedVMID(_ parsed: ParsedArguments) throws(UsageError) -> String? {
+        guard let value = parsed.value("--vmid") else { return nil }
+        return try VMID.check(value, argument: "--vmid <vmid>")
     }
 
     static let vmidOption = OptionSpec.value("--vmid", valueName: "vmid", help: "VMID for messages when the file name is not <vmid>.conf (default 100).")
@@ -135,8 +142,9 @@ enum ConfigFormatCommand: CLICommand {
         guard !parsed.positionals.isEmpty else { throw UsageError("Missing expected argument '<file>'") }
         let jobs = try parsed.int("--jobs") ?? OrderedParallel.processorCount
         guard jobs >= 1 else { throw UsageError("The value '\(jobs)' is invalid for '--jobs <n>'") }
-        if parsed.flag("--json") { return formatJSON(parsed.positionals, vmid: parsed.value("--vmid"), jobs: jobs, console: &console) }
-        return format(parsed.positionals, vmid: parsed.value("--vmid"), jobs: jobs, console: &console)
+        let vmid = try ConfigCommand.checkedVMID(parsed)
+        if parsed.flag("--json") { return formatJSON(parsed.positionals, vmid: vmid, jobs: jobs, console: &console) }
+        return format(parsed.positionals, vmid: vmid, jobs: jobs, console: &console)
     }
 
     /// `--json`: every file's outcome in one object.

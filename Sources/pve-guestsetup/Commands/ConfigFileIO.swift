@@ -1,15 +1,27 @@
-import Glibc
+import PVESystem
 
-/// Host file access for the `config` commands: whole-file reads and atomic replacement
-/// (temporary file in the same directory, fsync, rename).
+/// Host file access for the commands: bounded, non-blocking reads (`HostFile.read`) with a limit
+/// per kind of file, and atomic replacement keeping owner, group and mode (`HostFile.replace`).
 enum ConfigFileIO {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func errnoText(_ code: Int32) -> String {
-        guard let p = strerror(code) else { return "error \(code)" }
-        return String(cString: p)
+    /// What a host file is, and so how large it may be.
+    enum Kind {
+        /// A container config: 1 MiB, the size limit of Proxmox's cluster file system (pmxcfs).
+        case config
+        /// A small host file such as `resolv.conf`, `/etc/timezone` or `zone.tab`: 1 MiB.
+        case hostFile
+
+        var limit: Int { 1 << 20 }
+
+        var name: String {
+            switch self {
+            case .config: "container configs"
+            case .hostFile: "host files"
+            }
+        }
     }
 
     /// Whether `zone` is one of the host's time-zone names (column 3 of
@@ -19,7 +31,7 @@ enum ConfigFileIO {
     static let hostTimeZones: @Sendable (String) -> Bool = { zone in hostZoneNames?.contains(zone) ?? true }
 
     private static let hostZoneNames: Set<String>? = {
-        guard let bytes = try? read("/usr/share/zoneinfo/zone.tab") else { return nil }
+        guard let bytes = try? read("/usr/share/zoneinfo/zone.tab", kind: .hostFile) else { return nil }
         var zones: Set<String> = []
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
             let trimmed = line.drop { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
@@ -30,99 +42,26 @@ enum ConfigFileIO {
         return zones
     }()
 
-    /// Reads a whole file.
-    static func read(_ path: String) throws(Failure) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(description: "unable to open file '\(path)' - \(errnoText(errno))") }
-        defer { close(fd) }
-        var st = stat()
-        let isRegular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-        let expected = isRegular && st.st_size > 0 ? Int(st.st_size) : 0
-        var out: [UInt8] = []
-        var capacity = max(expected + 1, 4096)
-        while true {
-            var failed: Int32 = 0
-            let chunk = try readChunk(fd, capacity: capacity, failed: &failed)
-            if failed != 0 { throw Failure(description: "unable to read file '\(path)' - \(errnoText(failed))") }
-            if chunk.isEmpty { break }
-            // The first chunk usually is the whole file: keep it instead of copying it, and
-            // when a regular file gave exactly its size, skip the read that would return EOF.
-            if out.isEmpty {
-                out = chunk
-                if isRegular && chunk.count == expected && expected > 0 { break }
-            } else {
-                out.append(contentsOf: chunk)
-            }
-            capacity = 4096
+    /// Reads a whole host file without blocking, up to the limit of its kind.
+    /// - Throws: `unable to open file '<path>' - <reason>`, or for a larger file
+    ///   `unable to read file '<path>' - file is larger than <n> bytes (the limit for <kind>)`.
+    static func read(_ path: String, kind: Kind = .config) throws(Failure) -> [UInt8] {
+        do {
+            return try HostFile.read(path, limit: kind.limit)
+        } catch where error.code == .tooLarge {
+            throw Failure(description: "unable to read file '\(path)' - \(error.reason) (the limit for \(kind.name))")
+        } catch {
+            throw Failure(description: "unable to open file '\(path)' - \(error.reason)")
         }
-        return out
     }
 
-    /// Reads up to `capacity` bytes (retrying on EINTR) without zero-filling a buffer first.
-    private static func readChunk(_ fd: Int32, capacity: Int, failed: inout Int32) throws(Failure) -> [UInt8] {
-        var code: Int32 = 0
-        let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-            count = 0
-            while true {
-                let n = Glibc.read(fd, buffer.baseAddress, capacity)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    code = errno
-                    return
-                }
-                count = n
-                return
-            }
-        }
-        failed = code
-        return chunk
-    }
-
-    /// Replaces `path` with `bytes` atomically, keeping the old file's mode.
+    /// Replaces `path` with `bytes` atomically, keeping the old file's owner, group and mode; a
+    /// symlinked config is written through the link.
     static func replace(_ path: String, with bytes: [UInt8]) throws(Failure) {
-        var dir = "."
-        if let slash = path.lastIndex(of: "/") { dir = slash == path.startIndex ? "/" : String(path[..<slash]) }
-        var mode: mode_t = 0o640
-        var st = stat()
-        if stat(path, &st) == 0 { mode = st.st_mode & 0o7777 }
-        var template = Array((dir + "/.pve-guestsetup.XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
-        }
-        guard fd >= 0 else { throw Failure(description: "unable to create temporary file in '\(dir)' - \(errnoText(errno))") }
-        let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var ok = false
-        defer {
-            if !ok { unlink(tmp) }
-        }
-        var failure: String? = nil
-        bytes.withUnsafeBytes { raw in
-            var p = raw.baseAddress
-            var left = raw.count
-            while left > 0, let q = p {
-                let n = write(fd, q, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = "unable to write '\(tmp)' - \(errnoText(errno))"
-                    return
-                }
-                left -= n
-                p = q + n
-            }
-        }
-        if failure == nil, fchmod(fd, mode) != 0 { failure = "unable to chmod '\(tmp)' - \(errnoText(errno))" }
-        if failure == nil, fsync(fd) != 0 { failure = "unable to fsync '\(tmp)' - \(errnoText(errno))" }
-        close(fd)
-        if let failure { throw Failure(description: failure) }
-        guard rename(tmp, path) == 0 else {
-            throw Failure(description: "unable to rename '\(tmp)' to '\(path)' - \(errnoText(errno))")
-        }
-        ok = true
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            _ = fsync(dfd)
-            close(dfd)
+        do {
+            try HostFile.replace(path, with: bytes)
+        } catch {
+            throw Failure(description: "unable to write '\(path)' - \(error.operation): \(error.reason)")
         }
     }
 }

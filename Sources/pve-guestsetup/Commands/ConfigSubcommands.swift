@@ -31,7 +31,7 @@ enum ConfigCheckCommand: CLICommand {
         var status: Int32 = 0
         var files: [JSON] = []
         for path in parsed.positionals {
-            let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
+            let vmid = ConfigCommand.vmid(for: path, option: try ConfigCommand.checkedVMID(parsed))
             do {
                 let loaded = try ConfigCommand.load(path, vmid: vmid)
                 let refused = loaded.result.diagnostics.contains { $0.refusesFile }
@@ -87,7 +87,7 @@ enum ConfigGetCommand: CLICommand {
         guard let parsed = try parse(args, console: &console) else { return 0 }
         let p = try parsed.requirePositionals(["file", "key"])
         let section = try ConfigCommand.section(parsed)
-        let loaded = try ConfigCommand.load(p[0], vmid: ConfigCommand.vmid(for: p[0], option: parsed.value("--vmid")))
+        let loaded = try ConfigCommand.load(p[0], vmid: ConfigCommand.vmid(for: p[0], option: try ConfigCommand.checkedVMID(parsed)))
         let config = loaded.result.config
         if case .snapshot(let name) = section, config.snapshots[name] == nil {
             throw CommandFailure("snapshot '\(name)' does not exist")
@@ -114,16 +114,21 @@ enum ConfigSetCommand: CLICommand {
     static let spec = CommandSpec(
         name: "config set",
         abstract: "Set or delete keys in place (lossless, atomic).",
-        usage: "config set <file> [<key=value>...] [--delete <key>]... [--pending] [--vmid <vmid>]",
+        usage: "config set <file> [<key=value>...] [--delete <key>]... [--pending] [--skiplock] [--digest <sha1>] [--vmid <vmid>]",
         discussion: """
             Validates every value as Proxmox does, then edits only the affected lines and replaces
-            the file atomically. Without --pending the change is applied as `pct set` applies it to
+            the file atomically, keeping its owner, group and mode (a symlinked config is written
+            through the link). Without --pending the change is applied as `pct set` applies it to
             a stopped container; with --pending values and deletions are queued in [pve:pending].
+            Like Proxmox, holds the config lock /run/lock/lxc/pve-config-<vmid>.lock while reading
+            and writing (waits up to 10 s) and refuses a config with a `lock:` key.
             """,
         arguments: [("file", "The config file."), ("key=value", "Keys to set.")],
         options: [
             .repeated("--delete", valueName: "key", help: "Delete a key (may be repeated)."),
             .flag("--pending", help: "Queue the changes in [pve:pending] instead of applying them."),
+            .flag("--skiplock", help: "Edit even if the config has a `lock:` key."),
+            .value("--digest", valueName: "sha1", help: "Refuse the edit unless the file's SHA-1 digest is this (see `config json`)."),
             ConfigCommand.vmidOption,
         ],
         examples: [
@@ -148,44 +153,31 @@ enum ConfigSetCommand: CLICommand {
         }
         let deletions = parsed.all("--delete")
         if assignments.isEmpty && deletions.isEmpty { throw UsageError("Nothing to set: give <key=value> or --delete <key>") }
-        let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
-        let bytes: [UInt8]
-        do {
-            bytes = try ConfigFileIO.read(path)
-        } catch {
-            throw CommandFailure(error.description)
-        }
-        var document: ConfigDocument
-        do {
-            document = try ConfigDocument(bytes: bytes, file: path, vmid: vmid, isKnownZone: ConfigFileIO.hostTimeZones)
-        } catch {
-            throw CommandFailure(error.description)
-        }
-        var config = document.config
+        let vmid = ConfigCommand.vmid(for: path, option: try ConfigCommand.checkedVMID(parsed))
         let pending = parsed.flag("--pending")
-        do throws(ConfigEditError) {
-            for key in deletions {
-                let warning = pending ? try config.queuePendingDeletion(key, vmid: vmid) : try config.deleteApplying(key, vmid: vmid)
-                if let warning { console.err("warning: \(warning)\n") }
-            }
-            for (key, value) in assignments.sorted(by: { $0.0 < $1.0 }) {
-                if pending {
-                    try config.queuePendingValue(key, value, vmid: vmid)
-                } else {
-                    try config.setApplying(key, to: value, vmid: vmid)
+        var options = ConfigEditSession.Options()
+        options.skipLock = parsed.flag("--skiplock")
+        options.digest = parsed.value("--digest")
+        let session = ConfigEditSession(path: path, vmid: vmid, options: options)
+        try session.run(console: &console) { config, console in
+            do throws(ConfigEditError) {
+                for key in deletions {
+                    let warning =
+                        pending ? try config.queuePendingDeletion(key, vmid: vmid) : try config.deleteApplying(key, vmid: vmid)
+                    if let warning { console.err("warning: \(warning)\n") }
                 }
+                for (key, value) in assignments.sorted(by: { $0.0 < $1.0 }) {
+                    if pending {
+                        try config.queuePendingValue(key, value, vmid: vmid)
+                    } else {
+                        try config.setApplying(key, to: value, vmid: vmid)
+                    }
+                }
+                if pending { config.cleanupPending() }
+            } catch {
+                throw CommandFailure(error.message)
             }
-            if pending { config.cleanupPending() }
-        } catch {
-            throw CommandFailure(error.message)
         }
-        do {
-            _ = try ConfigWriter.write(config)
-        } catch {
-            throw CommandFailure(error.message)
-        }
-        document.update(to: config)
-        if document.bytes != bytes { try ConfigCommand.replace(path, with: document.bytes) }
         return 0
     }
 }
@@ -211,7 +203,7 @@ enum ConfigJSONCommand: CLICommand {
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
         let p = try parsed.requirePositionals(["file"])
-        let loaded = try ConfigCommand.load(p[0], vmid: ConfigCommand.vmid(for: p[0], option: parsed.value("--vmid")))
+        let loaded = try ConfigCommand.load(p[0], vmid: ConfigCommand.vmid(for: p[0], option: try ConfigCommand.checkedVMID(parsed)))
         let config = loaded.result.config
         var members: [(String, JSON)] = [("digest", .string(config.digest))]
         members.append(("config", sectionJSON(config.main)))
@@ -281,48 +273,34 @@ enum ConfigSnapshotCommand: CLICommand {
             throw UsageError("Unknown snapshot operation '\(operation)'")
         }
         let snaptime = try parsed.int("--snaptime") ?? Int(time(nil))
-        let vmid = ConfigCommand.vmid(for: path, option: parsed.value("--vmid"))
-        let loaded = try ConfigCommand.load(path, vmid: vmid)
-        ConfigCommand.printProxmoxWarnings(loaded.result.diagnostics, console: &console)
-        var config = loaded.result.config
-        var outcome = SnapshotOutcome()
-        do throws(ConfigOperationError) {
-            switch operation {
-            case "prepare":
-                try ContainerConfig.validateSnapshotName(name)
-                outcome = try config.prepareSnapshot(name, description: parsed.value("--description"), snaptime: snaptime)
-            case "create":
-                try ContainerConfig.validateSnapshotName(name)
-                outcome = try config.createSnapshot(name, description: parsed.value("--description"), snaptime: snaptime)
-            case "commit":
-                try config.commitSnapshot(name)
-            case "delete":
-                outcome = try config.deleteSnapshot(name, force: parsed.flag("--force"))
-            default:
-                try config.rollbackSnapshot(name, vmid: vmid)
+        let vmid = ConfigCommand.vmid(for: path, option: try ConfigCommand.checkedVMID(parsed))
+        var options = ConfigEditSession.Options()
+        options.canonical = parsed.flag("--canonical")
+        options.checkLock = false  // each operation checks the locks Proxmox checks for it
+        let session = ConfigEditSession(path: path, vmid: vmid, options: options)
+        try session.run(console: &console) { config, console in
+            var outcome = SnapshotOutcome()
+            do throws(ConfigOperationError) {
+                switch operation {
+                case "prepare":
+                    try ContainerConfig.validateSnapshotName(name)
+                    outcome = try config.prepareSnapshot(name, description: parsed.value("--description"), snaptime: snaptime)
+                case "create":
+                    try ContainerConfig.validateSnapshotName(name)
+                    outcome = try config.createSnapshot(name, description: parsed.value("--description"), snaptime: snaptime)
+                case "commit":
+                    try config.commitSnapshot(name)
+                case "delete":
+                    outcome = try config.deleteSnapshot(name, force: parsed.flag("--force"))
+                default:
+                    try config.rollbackSnapshot(name, vmid: vmid)
+                }
+            } catch {
+                for w in outcome.warnings { console.err("warning: \(w)\n") }
+                throw CommandFailure(error.message)
             }
-        } catch {
             for w in outcome.warnings { console.err("warning: \(w)\n") }
-            throw CommandFailure(error.message)
         }
-        for w in outcome.warnings { console.err("warning: \(w)\n") }
-        let bytes: [UInt8]
-        do {
-            // Proxmox's writer must accept the result; its output is what --canonical writes.
-            let canonical = try ConfigWriter.write(config)
-            if parsed.flag("--canonical") {
-                bytes = canonical
-            } else {
-                var document = try ConfigDocument(bytes: loaded.bytes, file: path, vmid: vmid, isKnownZone: ConfigFileIO.hostTimeZones)
-                document.update(to: config)
-                bytes = document.bytes
-            }
-        } catch let error as ConfigWriteError {
-            throw CommandFailure(error.message)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        if bytes != loaded.bytes { try ConfigCommand.replace(path, with: bytes) }
         return 0
     }
 }

@@ -25,15 +25,7 @@ enum RuntimeContext {
 
     /// The one positional `<ctid>`, checked like Proxmox's `pve-vmid` format (`^[1-9][0-9]{2,8}$`).
     static func ctid(_ parsed: ParsedArguments) throws(UsageError) -> String {
-        let id = try parsed.requirePositionals(["ctid"])[0]
-        let bytes = Array(id.utf8)
-        let valid =
-            (3...9).contains(bytes.count) && bytes[0] >= UInt8(ascii: "1") && bytes[0] <= UInt8(ascii: "9")
-            && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        guard valid else {
-            throw UsageError("The value '\(id)' is invalid for '<ctid>': value does not look like a valid VM ID")
-        }
-        return id
+        try VMID.check(parsed.requirePositionals(["ctid"])[0], argument: "<ctid>")
     }
 
     /// Runs `body`, turning a `RuntimeError` into a usage error (bad values) or a reported failure (exit 1).
