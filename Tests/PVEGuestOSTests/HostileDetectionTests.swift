@@ -32,7 +32,7 @@ import Testing
         mkfifo(root + "/etc/debian_version", 0o644)
         let report = try detect()
         #expect(
-            report.error == "file '/etc/debian_version' exists but open for reading failed - not a regular file (fifo)")
+            report.error == "file '/etc/debian_version' exists but open for reading failed - not a regular file (FIFO)")
     }
 
     @Test func fifoOsReleaseIsSkippedLikePerlsDashF() throws {
@@ -100,7 +100,7 @@ import Testing
             _ = try OSDetector.architecture(in: fs)
             Issue.record("read a device")
         } catch {
-            #expect(error.message == "open '/bin/sh' failed: not a regular file (characterDevice)")
+            #expect(error.message == "open '/bin/sh' failed: not a regular file (character device)")
         }
     }
 

@@ -189,7 +189,7 @@ final class World {
         let error = expectError(.notRegularFile) { () throws(FileError) in
             _ = try fs.read("/etc/os-release", limit: 100)
         }
-        #expect(error?.description == "read '/etc/os-release': not a regular file (fifo)")
+        #expect(error?.description == "read '/etc/os-release': not a regular file (FIFO)")
         _ = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.read("/etc/fifo-link", limit: 100) }
         _ = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.readPrefix("/etc/fifo-link", count: 4) }
         #expect(try fs.info("/etc/fifo-link", followSymlinks: true)?.kind == .fifo)
@@ -220,7 +220,7 @@ final class World {
         world.dir("/dev")
         guard mknod(world.root + "/dev/zero", S_IFCHR | 0o666, dev_t(1 << 8 | 5)) == 0 else { return }  // needs root
         let error = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.read("/bin/sh", limit: 1 << 30) }
-        #expect(error?.description == "read '/bin/sh': not a regular file (characterDevice)")
+        #expect(error?.description == "read '/bin/sh': not a regular file (character device)")
         _ = expectError(.notRegularFile) { () throws(FileError) in _ = try fs.readPrefix("/bin/sh", count: 20) }
     }
 

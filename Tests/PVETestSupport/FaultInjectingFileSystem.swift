@@ -29,6 +29,24 @@ public final class FaultInjectingFileSystem<Base: GuestFileSystem>: GuestFileSys
     public var attemptedWrites: Int { writeCount.load(ordering: .relaxed) }
 
     public func write(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) {
+        try injectFault(path)
+        try base.write(path, bytes, options: options)
+    }
+
+    /// Staged writes fail like writes (the fault is decided on the final path).
+    public func stageWrite(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) -> StagedChange {
+        try injectFault(path)
+        return try base.stageWrite(path, bytes, options: options)
+    }
+    public func stageSymlink(_ path: String, target: String) throws(FileError) -> StagedChange {
+        try base.stageSymlink(path, target: target)
+    }
+    public func commitStaged(_ change: StagedChange) throws(FileError) { try base.commitStaged(change) }
+    public func discardStaged(_ change: StagedChange) { base.discardStaged(change) }
+    public func synchronize() throws(FileError) { try base.synchronize() }
+    public func removeDirectory(_ path: String) throws(FileError) { try base.removeDirectory(path) }
+
+    private func injectFault(_ path: String) throws(FileError) {
         let n = writeCount.add(1, ordering: .relaxed).newValue
         let fails: Bool
         switch fault {
@@ -39,7 +57,6 @@ public final class FaultInjectingFileSystem<Base: GuestFileSystem>: GuestFileSys
             throw FileError(
                 code: .system, path: path, operation: "write", errno: 28, reason: "no space left on device (injected)")
         }
-        try base.write(path, bytes, options: options)
     }
 
     public func info(_ path: String, followSymlinks: Bool) throws(FileError) -> FileInfo? {

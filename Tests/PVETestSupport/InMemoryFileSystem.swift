@@ -205,6 +205,33 @@ public final class InMemoryFileSystem: GuestFileSystem, Sendable {
         }
     }
 
+    /// Staged writes honour `failWrites(to:)` on the final path; the content goes to a temporary
+    /// name beside it (renamed by the default `commitStaged`).
+    public func stageWrite(_ path: String, _ bytes: [UInt8], options: WriteOptions) throws(FileError) -> StagedChange {
+        let normalized = Self.normalize(path)
+        let failing = state.withLock { $0.failingWrites.contains(normalized) }
+        if failing {
+            throw FileError(code: .system, path: path, operation: "write", errno: 5, reason: "input/output error (injected)")
+        }
+        let parent = Self.parent(of: normalized)
+        let temporary = (parent == "/" ? "/" : parent + "/") + ".pve-guestsetup.staged." + Self.name(of: normalized)
+        try write(temporary, bytes, options: options)
+        return StagedChange(path: path, handle: temporary)
+    }
+
+    public func removeDirectory(_ path: String) throws(FileError) {
+        try state.withLock { (s: inout State) throws(FileError) in
+            let p = try resolve(s, path, followLast: false, op: "rmdir")
+            guard case .directory? = s.nodes[p] else {
+                throw FileError(code: .notDirectory, path: path, operation: "rmdir", reason: "not a directory")
+            }
+            if s.nodes.keys.contains(where: { $0.hasPrefix(p + "/") }) {
+                throw FileError(code: .system, path: path, operation: "rmdir", reason: "directory not empty")
+            }
+            s.nodes[p] = nil
+        }
+    }
+
     public func rename(_ from: String, to: String) throws(FileError) {
         try state.withLock { (s: inout State) throws(FileError) in
             let a = try resolve(s, from, followLast: false, op: "rename")

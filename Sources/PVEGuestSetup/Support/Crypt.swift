@@ -50,7 +50,7 @@ enum Crypt {
 
     // MARK: SHA-512
 
-    private static let k512: [UInt64] = [
+    fileprivate static let k512: [UInt64] = [
         0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538,
         0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242, 0x12835b0145706fbe,
         0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2, 0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235,
@@ -70,22 +70,55 @@ enum Crypt {
     ]
 
     static func sha512(_ message: [UInt8]) -> [UInt8] {
-        var h: [UInt64] = [
+        var hasher = SHA512()
+        hasher.update(message)
+        return hasher.finalize()
+    }
+
+    /// Incremental SHA-512: memory is one 128-byte block whatever the length of the input.
+    struct SHA512 {
+        private var h: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
             0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1, 0x510e527fade682d1,
-            0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
-        ]
-        var m = message
-        let bitLength = UInt64(message.count) &* 8
-        m.append(0x80)
-        while m.count % 128 != 112 { m.append(0) }
-        m += [UInt8](repeating: 0, count: 8)
-        for i in (0..<8).reversed() { m.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        var w = [UInt64](repeating: 0, count: 80)
-        @inline(__always) func rotr(_ x: UInt64, _ n: UInt64) -> UInt64 { (x >> n) | (x << (64 - n)) }
-        for chunk in stride(from: 0, to: m.count, by: 128) {
+            0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179
+        )
+        private var block = [UInt8](repeating: 0, count: 128)
+        private var filled = 0
+        private var length: UInt64 = 0
+        private var w = [UInt64](repeating: 0, count: 80)
+
+        mutating func update<C: Collection<UInt8>>(_ bytes: C) {
+            length &+= UInt64(bytes.count)
+            for byte in bytes {
+                block[filled] = byte
+                filled += 1
+                if filled == 128 {
+                    compress()
+                    filled = 0
+                }
+            }
+        }
+
+        mutating func finalize() -> [UInt8] {
+            let bitLength = length &* 8
+            block[filled] = 0x80
+            filled += 1
+            if filled > 112 {
+                for i in filled..<128 { block[i] = 0 }
+                compress()
+                filled = 0
+            }
+            for i in filled..<120 { block[i] = 0 }
+            for i in 0..<8 { block[120 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
+            compress()
+            let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
+            return words.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64($0))) } }
+        }
+
+        private mutating func compress() {
+            @inline(__always) func rotr(_ x: UInt64, _ n: UInt64) -> UInt64 { (x >> n) | (x << (64 - n)) }
             for i in 0..<16 {
                 var v: UInt64 = 0
-                for j in 0..<8 { v = (v << 8) | UInt64(m[chunk + 8 * i + j]) }
+                for j in 0..<8 { v = (v << 8) | UInt64(block[8 * i + j]) }
                 w[i] = v
             }
             for i in 16..<80 {
@@ -93,11 +126,11 @@ enum Crypt {
                 let s1 = rotr(w[i - 2], 19) ^ rotr(w[i - 2], 61) ^ (w[i - 2] >> 6)
                 w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
             }
-            var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+            var (a, b, c, d, e, f, g, hh) = h
             for i in 0..<80 {
                 let s1 = rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)
                 let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k512[i] &+ w[i]
+                let t1 = hh &+ s1 &+ ch &+ Crypt.k512[i] &+ w[i]
                 let s0 = rotr(a, 28) ^ rotr(a, 34) ^ rotr(a, 39)
                 let maj = (a & b) ^ (a & c) ^ (b & c)
                 let t2 = s0 &+ maj
@@ -110,16 +143,8 @@ enum Crypt {
                 b = a
                 a = t1 &+ t2
             }
-            h[0] &+= a
-            h[1] &+= b
-            h[2] &+= c
-            h[3] &+= d
-            h[4] &+= e
-            h[5] &+= f
-            h[6] &+= g
-            h[7] &+= hh
+            h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
         }
-        return h.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64($0))) } }
     }
 
     // MARK: Base64
@@ -142,40 +167,52 @@ enum Crypt {
     // MARK: SHA-512 crypt
 
     /// glibc `crypt(password, "$6$<salt>$")` with the default 5000 rounds.
+    ///
+    /// Memory is linear in the password length: the digests over the password repeated
+    /// `length` times (and the salt `16 + c[0]` times) are fed to an incremental hasher instead of
+    /// building those strings (which are quadratic: 900 MB for a 30,000-byte password). Time stays
+    /// quadratic in the length, as in glibc.
     static func sha512Crypt(password: [UInt8], salt saltText: String) -> String {
         let p = password
         let s = Array(saltText.utf8.prefix(16))
-        let b = sha512(p + s + p)
-        var a = p + s
+        var hb = SHA512()
+        hb.update(p)
+        hb.update(s)
+        hb.update(p)
+        let b = hb.finalize()
+        var ha = SHA512()
+        ha.update(p)
+        ha.update(s)
         var n = p.count
         while n > 64 {
-            a += b
+            ha.update(b)
             n -= 64
         }
-        a += b[0..<n]
+        ha.update(b[0..<n])
         n = p.count
         while n > 0 {
-            a += (n & 1) != 0 ? b : p
+            if (n & 1) != 0 { ha.update(b) } else { ha.update(p) }
             n >>= 1
         }
-        var c = sha512(a)
-        var dp: [UInt8] = []
-        for _ in 0..<p.count { dp += p }
-        let dpHash = sha512(dp)
+        var c = ha.finalize()
+        var hdp = SHA512()
+        for _ in 0..<p.count { hdp.update(p) }
+        let dpHash = hdp.finalize()
         var pBytes: [UInt8] = []
+        pBytes.reserveCapacity(p.count)
         for i in 0..<p.count { pBytes.append(dpHash[i % 64]) }
-        var ds: [UInt8] = []
-        for _ in 0..<(16 + Int(c[0])) { ds += s }
-        let dsHash = sha512(ds)
+        var hds = SHA512()
+        for _ in 0..<(16 + Int(c[0])) { hds.update(s) }
+        let dsHash = hds.finalize()
         var sBytes: [UInt8] = []
         for i in 0..<s.count { sBytes.append(dsHash[i % 64]) }
         for i in 0..<5000 {
-            var x: [UInt8] = []
-            x += (i & 1) != 0 ? pBytes : c
-            if i % 3 != 0 { x += sBytes }
-            if i % 7 != 0 { x += pBytes }
-            x += (i & 1) != 0 ? c : pBytes
-            c = sha512(x)
+            var x = SHA512()
+            if (i & 1) != 0 { x.update(pBytes) } else { x.update(c) }
+            if i % 3 != 0 { x.update(sBytes) }
+            if i % 7 != 0 { x.update(pBytes) }
+            if (i & 1) != 0 { x.update(c) } else { x.update(pBytes) }
+            c = x.finalize()
         }
         let itoa = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
         var out = Array("$6$".utf8) + s + [UInt8(ascii: "$")]

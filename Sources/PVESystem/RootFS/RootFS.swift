@@ -205,7 +205,17 @@ public struct RootFS: GuestFileSystem {
     }
 
     static func notRegular(_ path: String, _ op: String, _ kind: FileKind) -> FileError {
-        FileError(code: .notRegularFile, path: path, operation: op, reason: "not a regular file (\(kind))")
+        let name: String
+        switch kind {
+        case .fifo: name = "FIFO"
+        case .socket: name = "socket"
+        case .characterDevice: name = "character device"
+        case .blockDevice: name = "block device"
+        case .symlink: name = "symbolic link"
+        case .directory: name = "directory"
+        default: name = "\(kind)"
+        }
+        return FileError(code: .notRegularFile, path: path, operation: op, reason: "not a regular file (\(name))")
     }
 
     static func tooLarge(_ path: String, _ limit: Int) -> FileError { BoundedRead.tooLarge(path, limit) }

@@ -51,8 +51,14 @@ enum ConfigFileIO {
         } catch where error.code == .tooLarge {
             throw Failure(description: "unable to read file '\(path)' - \(error.reason) (the limit for \(kind.name))")
         } catch {
-            throw Failure(description: "unable to open file '\(path)' - \(error.reason)")
+            throw Failure(description: "unable to open file '\(path)' - \(perlText(error))")
         }
+    }
+
+    /// The reason as Perl's `$!` words it ("No such file or directory"), else ours.
+    static func perlText(_ error: FileError) -> String {
+        guard error.code != .notRegularFile, let code = error.errno else { return error.reason }
+        return Errno(rawValue: code).systemMessage
     }
 
     /// Replaces `path` with `bytes` atomically, keeping the old file's owner, group and mode; a
@@ -61,7 +67,7 @@ enum ConfigFileIO {
         do {
             try HostFile.replace(path, with: bytes)
         } catch {
-            throw Failure(description: "unable to write '\(path)' - \(error.operation): \(error.reason)")
+            throw Failure(description: "unable to write '\(path)' - \(error.operation): \(perlText(error))")
         }
     }
 }
