@@ -55,7 +55,7 @@ let package = Package(
         ),
         .testTarget(name: "PVERuntimeTests", dependencies: ["PVERuntime", "PVESystem", "PVETestSupport"]),
         .testTarget(name: "PVELXCConfigTests", dependencies: ["PVELXCConfig", "PVEConfig", "PVETestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["pve-guestsetup", "PVETestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["pve-guestsetup", "PVESystem", "PVERuntime", "PVETestSupport"]),
     ]
 )
 

@@ -75,8 +75,17 @@ enum Crypt {
         return hasher.finalize()
     }
 
+    /// An incremental hash as `sha512Crypt` uses it (tests count what it is fed).
+    protocol IncrementalHash {
+        init()
+        mutating func update(_ bytes: UnsafeRawBufferPointer)
+        mutating func finalize() -> [UInt8]
+    }
+
     /// Incremental SHA-512: memory is one 128-byte block whatever the length of the input.
-    struct SHA512 {
+    struct SHA512: IncrementalHash {
+        init() {}
+
         private var h: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
             0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1, 0x510e527fade682d1,
             0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179
@@ -84,66 +93,88 @@ enum Crypt {
         private var block = [UInt8](repeating: 0, count: 128)
         private var filled = 0
         private var length: UInt64 = 0
-        private var w = [UInt64](repeating: 0, count: 80)
 
-        mutating func update<C: Collection<UInt8>>(_ bytes: C) {
+        /// Whole blocks are hashed straight from `bytes`; only a partial block is copied.
+        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
             length &+= UInt64(bytes.count)
-            for byte in bytes {
-                block[filled] = byte
-                filled += 1
-                if filled == 128 {
-                    compress()
-                    filled = 0
-                }
+            var i = 0
+            if filled > 0 {
+                let take = Swift.min(128 - filled, bytes.count)
+                block.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[filled..<(filled + take)]) }
+                    .copyMemory(from: UnsafeRawBufferPointer(start: base, count: take))
+                filled += take
+                i = take
+                if filled < 128 { return }
+                block.withUnsafeBytes { compress($0.baseAddress!) }
+                filled = 0
+            }
+            while bytes.count - i >= 128 {
+                compress(base + i)
+                i += 128
+            }
+            let rest = bytes.count - i
+            if rest > 0 {
+                block.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[0..<rest]) }
+                    .copyMemory(from: UnsafeRawBufferPointer(start: base + i, count: rest))
+                filled = rest
             }
         }
 
         mutating func finalize() -> [UInt8] {
             let bitLength = length &* 8
-            block[filled] = 0x80
-            filled += 1
-            if filled > 112 {
-                for i in filled..<128 { block[i] = 0 }
-                compress()
-                filled = 0
+            var tail = [UInt8](block[0..<filled])
+            tail.append(0x80)
+            while tail.count % 128 != 120 { tail.append(0) }
+            for i in 0..<8 { tail.append(UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i)))) }
+            tail.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    compress(raw.baseAddress! + offset)
+                    offset += 128
+                }
             }
-            for i in filled..<120 { block[i] = 0 }
-            for i in 0..<8 { block[120 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
-            compress()
             let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
             return words.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64($0))) } }
         }
 
-        private mutating func compress() {
+        /// One 128-byte block at `p` (big-endian words, unaligned loads).
+        private mutating func compress(_ p: UnsafeRawPointer) {
             @inline(__always) func rotr(_ x: UInt64, _ n: UInt64) -> UInt64 { (x >> n) | (x << (64 - n)) }
-            for i in 0..<16 {
-                var v: UInt64 = 0
-                for j in 0..<8 { v = (v << 8) | UInt64(block[8 * i + j]) }
-                w[i] = v
+            var state = h
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 80) { w in
+                for i in 0..<16 { w[i] = UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
+                for i in 16..<80 {
+                    let a = w[i - 15]
+                    let b = w[i - 2]
+                    let s0 = rotr(a, 1) ^ rotr(a, 8) ^ (a >> 7)
+                    let s1 = rotr(b, 19) ^ rotr(b, 61) ^ (b >> 6)
+                    w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                }
+                Crypt.k512.withUnsafeBufferPointer { k in
+                    var (a, b, c, d, e, f, g, hh) = state
+                    for i in 0..<80 {
+                        let s1 = rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+                        let s0 = rotr(a, 28) ^ rotr(a, 34) ^ rotr(a, 39)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        hh = g
+                        g = f
+                        f = e
+                        e = d &+ t1
+                        d = c
+                        c = b
+                        b = a
+                        a = t1 &+ s0 &+ maj
+                    }
+                    state = (
+                        state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f,
+                        state.6 &+ g, state.7 &+ hh
+                    )
+                }
             }
-            for i in 16..<80 {
-                let s0 = rotr(w[i - 15], 1) ^ rotr(w[i - 15], 8) ^ (w[i - 15] >> 7)
-                let s1 = rotr(w[i - 2], 19) ^ rotr(w[i - 2], 61) ^ (w[i - 2] >> 6)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, hh) = h
-            for i in 0..<80 {
-                let s1 = rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ Crypt.k512[i] &+ w[i]
-                let s0 = rotr(a, 28) ^ rotr(a, 34) ^ rotr(a, 39)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g
-                g = f
-                f = e
-                e = d &+ t1
-                d = c
-                c = b
-                b = a
-                a = t1 &+ t2
-            }
-            h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+            h = state
         }
     }
 
@@ -173,14 +204,19 @@ enum Crypt {
     /// building those strings (which are quadratic: 900 MB for a 30,000-byte password). Time stays
     /// quadratic in the length, as in glibc.
     static func sha512Crypt(password: [UInt8], salt saltText: String) -> String {
+        sha512Crypt(password: password, salt: saltText, hash: SHA512.self)
+    }
+
+    /// `sha512Crypt` over any `IncrementalHash` (SHA-512 in production).
+    static func sha512Crypt<H: IncrementalHash>(password: [UInt8], salt saltText: String, hash: H.Type) -> String {
         let p = password
         let s = Array(saltText.utf8.prefix(16))
-        var hb = SHA512()
+        var hb = H()
         hb.update(p)
         hb.update(s)
         hb.update(p)
         let b = hb.finalize()
-        var ha = SHA512()
+        var ha = H()
         ha.update(p)
         ha.update(s)
         var n = p.count
@@ -195,19 +231,19 @@ enum Crypt {
             n >>= 1
         }
         var c = ha.finalize()
-        var hdp = SHA512()
+        var hdp = H()
         for _ in 0..<p.count { hdp.update(p) }
         let dpHash = hdp.finalize()
         var pBytes: [UInt8] = []
         pBytes.reserveCapacity(p.count)
         for i in 0..<p.count { pBytes.append(dpHash[i % 64]) }
-        var hds = SHA512()
+        var hds = H()
         for _ in 0..<(16 + Int(c[0])) { hds.update(s) }
         let dsHash = hds.finalize()
         var sBytes: [UInt8] = []
         for i in 0..<s.count { sBytes.append(dsHash[i % 64]) }
         for i in 0..<5000 {
-            var x = SHA512()
+            var x = H()
             if (i & 1) != 0 { x.update(pBytes) } else { x.update(c) }
             if i % 3 != 0 { x.update(sBytes) }
             if i % 7 != 0 { x.update(pBytes) }
@@ -231,5 +267,15 @@ enum Crypt {
         }
         b64(0, 0, c[63], 2)
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Crypt.IncrementalHash {
+    mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    mutating func update(_ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBytes { update($0) }
     }
 }

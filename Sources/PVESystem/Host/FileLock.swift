@@ -37,7 +37,7 @@ public final class FileLock: Sendable {
         }
         waiting()
         // flock has no timeout of its own and a signal-based one would need a per-thread timer:
-        // poll without blocking, backing off from 1 ms to 20 ms, until the deadline.
+        // poll without blocking, backing off from 1 ms to 5 ms, until the deadline.
         let deadline = Monotonic.now() + max(timeout, 0)
         var pause = 0.001
         while true {
@@ -48,7 +48,7 @@ public final class FileLock: Sendable {
             case .failure(.resourceTemporarilyUnavailable), .failure(.interrupted): break
             case .failure(let e): throw LockError(path: path, reason: "can't acquire lock '\(path)' - \(e.systemMessage)")
             }
-            pause = min(pause * 2, 0.02)
+            pause = min(pause * 2, 0.005)
         }
     }
 
