@@ -5,8 +5,10 @@ public import PVERuntime
 /// cannot show: memory limits, several processes at once, hangs). The binary is the one
 /// `swift build` put next to the test bundle.
 public enum CLIProcess {
-    /// The `pve-guestsetup` executable beside the running test bundle, if built.
+    /// The `pve-guestsetup` executable beside the running test bundle, if built
+    /// (`PVE_GUESTSETUP_BINARY` names another one, e.g. an older build to show a test failing).
     public static var binary: String? {
+        if let other = getenv("PVE_GUESTSETUP_BINARY") { return String(cString: other) }
         var buffer = [CChar](repeating: 0, count: 4097)
         let n = readlink("/proc/self/exe", &buffer, 4096)
         var candidates: [String] = []
