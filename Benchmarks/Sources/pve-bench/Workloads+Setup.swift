@@ -34,6 +34,36 @@ let setupSuite = BenchmarkSuite(name: "setup") {
         SetupBench.removeTree(root)
     }
     print("apply pre-start in-process, fresh tree (writes 16 paths): median \(SetupBench.median(fresh)) ms, min \(fresh.min() ?? 0) ms")
+
+    // 1b. First write, staged commit (one syncfs before and one after the renames) against the
+    //     previous commit (temp file + fsync + rename + fsync of the directory, per file), on
+    //     fresh copies in alternating order within the same run.
+    var staged: [Double] = []
+    var perFile: [Double] = []
+    for round in 0..<41 {
+        let a = work + "/s\(round)"
+        let b = work + "/f\(round)"
+        SetupBench.copyTree(example + "/rootfs", a)
+        SetupBench.copyTree(example + "/rootfs", b)
+        var ds = 0.0
+        var df = 0.0
+        if round % 2 == 0 {
+            ds = SetupBench.ms(clock.measure { SetupBench.applyOnce(configText, a) })
+            df = SetupBench.ms(clock.measure { SetupBench.applyPerFileFsync(configText, b) })
+        } else {
+            df = SetupBench.ms(clock.measure { SetupBench.applyPerFileFsync(configText, b) })
+            ds = SetupBench.ms(clock.measure { SetupBench.applyOnce(configText, a) })
+        }
+        if round > 0 {
+            staged.append(ds)
+            perFile.append(df)
+        }
+        if !SetupBench.sameTree(a, b) { print("setup: staged and per-file commits wrote different trees") }
+        SetupBench.removeTree(a)
+        SetupBench.removeTree(b)
+    }
+    print("apply first write, staged commit + syncfs: median \(SetupBench.median(staged)) ms, min \(staged.min() ?? 0) ms, max \(staged.max() ?? 0) ms")
+    print("apply first write, per-file fsync (previous commit): median \(SetupBench.median(perFile)) ms, min \(perFile.min() ?? 0) ms, max \(perFile.max() ?? 0) ms")
     print("apply pre-start in-process, already applied (no writes): median \(SetupBench.median(again)) ms, min \(again.min() ?? 0) ms")
 
     // 2. Whole process: the release CLI binary, spawned, on a fresh copy each round.
@@ -98,6 +128,62 @@ enum SetupBench {
         } catch {
             print("setup: apply failed: \(error)")
         }
+    }
+
+    static let benchHost = HostEnvironment(
+        search: "example.com", nameservers: ["192.0.2.53"], timezone: "Etc/UTC", localtime: "/usr/share/zoneinfo/Etc/UTC")
+
+    /// The commit before issue 14, for comparison: the hook runs on the overlay (dry run), then
+    /// every changed path is written on its own with `RootFS.write` (temporary file, fsync,
+    /// rename, fsync of the directory).
+    static func applyPerFileFsync(_ configText: String, _ root: String) {
+        do {
+            let config = try GuestSetupConfig(parsing: configText)
+            let fs = try RootFS(path: root)
+            let os = try OSDetector.detect(in: fs, configuredType: config.ostype.map { OSType($0) })
+            let result = try GuestSetup.apply(
+                .preStart, os: os, on: fs, config: config, host: benchHost, now: 1_700_000_000, seed: 0,
+                processOwner: FileOwner(uid: getuid(), gid: getgid()), dryRun: true)
+            for change in result.changes {
+                switch change.after {
+                case .file(let bytes, let mode, let owner):
+                    try fs.write(change.path, bytes, options: WriteOptions(mode: mode, owner: owner, forceMode: true, forceOwner: true))
+                case .symlink(let target):
+                    if change.before != .absent { try fs.unlink(change.path) }
+                    try fs.symlink(change.path, target: target)
+                case .directory(let mode, let owner):
+                    if change.before == .absent {
+                        try fs.makeDirectory(change.path, mode: mode, owner: owner)
+                    } else {
+                        try fs.changeOwner(change.path, to: owner)
+                        try fs.changeMode(change.path, to: mode)
+                    }
+                case .absent: try fs.unlink(change.path)
+                case .other: break
+                }
+            }
+        } catch {
+            print("setup: per-file apply failed: \(error)")
+        }
+    }
+
+    /// Same paths, kinds, contents, modes and owners under `a` and `b`.
+    static func sameTree(_ a: String, _ b: String) -> Bool {
+        let names = list(a).sorted()
+        guard names == list(b).sorted() else { return false }
+        for name in names {
+            var sa = stat()
+            var sb = stat()
+            guard lstat(a + "/" + name, &sa) == 0, lstat(b + "/" + name, &sb) == 0, sa.st_mode == sb.st_mode,
+                sa.st_uid == sb.st_uid, sa.st_gid == sb.st_gid
+            else { return false }
+            switch sa.st_mode & S_IFMT {
+            case S_IFDIR: if !sameTree(a + "/" + name, b + "/" + name) { return false }
+            case S_IFREG: if readHost(a + "/" + name) != readHost(b + "/" + name) { return false }
+            default: break
+            }
+        }
+        return true
     }
 
     static func ms(_ d: Duration) -> Double {

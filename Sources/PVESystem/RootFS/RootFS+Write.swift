@@ -67,7 +67,9 @@ extension RootFS {
         let staged = try StagedFileWriter.stage(
             in: dir, name: name, bytes: bytes, mode: mode_t(mode), owner: Self.needsChown(owner, current: processOwner),
             path: path, injectedFailure: injectedWriteFailure)
-        return StagedChange(path: path, handle: staged)
+        // Closed now (a batch may stage many files); `synchronize` flushes them all at once.
+        let closed = StagedFileWriter(dir: staged.dir, temporary: staged.temporary, name: name, path: path, fd: nil)
+        return StagedChange(path: path, handle: closed)
     }
 
     /// Creates a staged symlink under a temporary name beside `path`.
