@@ -148,7 +148,7 @@ struct RobustnessTests {
         let path = dir + "/199.conf"
         TestFiles.write(path, Array("memory: 512\n".utf8))
         let lockPath = Self.lockDirectory + "/pve-config-199.lock"
-        let lock = try FileLock.acquire(lockPath, timeout: 0)
+        let lock = try FileLock(path: lockPath, timeout: 0)
         defer { lock.release() }
         let outcome = try process(["config", "set", path, "memory=1024"])
         #expect(outcome.status == .exited(1))

@@ -102,34 +102,3 @@ import Testing
         #expect(TestFiles.list(dir) == ["d", "f"])
     }
 }
-
-/// `FileLock`: Proxmox's `lock_file_full` (flock, timeout, message).
-@Suite struct FileLockTests {
-    @Test func secondLockWaitsAndTimesOutWithProxmoxMessage() throws {
-        let dir = TestFiles.makeTemporaryDirectory()
-        defer { TestFiles.removeTree(dir) }
-        let path = dir + "/lxc/pve-config-100.lock"
-        let first = try FileLock.acquire(path, timeout: 1)
-        var waited = 0
-        // flock conflicts between two open file descriptions, also in one process.
-        let error = #expect(throws: LockError.self) { try FileLock.acquire(path, timeout: 0.05) { waited += 1 } }
-        #expect(error?.description == "can't lock file '\(path)' - got timeout")
-        #expect(waited == 1)
-        first.release()
-        let second = try FileLock.acquire(path, timeout: 0)
-        second.release()
-    }
-
-    @Test func releasedWhenTheLastReferenceGoes() throws {
-        let dir = TestFiles.makeTemporaryDirectory()
-        defer { TestFiles.removeTree(dir) }
-        let path = dir + "/pve-config-101.lock"
-        do { _ = try FileLock.acquire(path) }
-        _ = try FileLock.acquire(path, timeout: 0)
-    }
-
-    @Test func unopenableLockFileIsAnError() {
-        let error = #expect(throws: LockError.self) { try FileLock.acquire("/proc/nonexistent/dir/x.lock", timeout: 0) }
-        #expect(error?.description.hasPrefix("can't lock file '/proc/nonexistent/dir/x.lock' - can't open file - ") == true)
-    }
-}

@@ -156,11 +156,6 @@ package enum Syscalls {
         fstatat(AT_FDCWD, path, follow ? 0 : AT_SYMLINK_NOFOLLOW)
     }
 
-    /// `flock`, once: EINTR is returned (the lock's timeout interrupts a blocking wait).
-    static func lockFile(_ fd: CInt, _ operation: CInt) -> Result<Void, Errno> {
-        flock(fd, operation) == 0 ? .success(()) : .failure(Errno(rawValue: Glibc.errno))
-    }
-
     /// `realpath`: the canonical absolute host path (every symlink resolved).
     static func realpath(_ path: String) -> Result<String, Errno> {
         withCName(path) { p in

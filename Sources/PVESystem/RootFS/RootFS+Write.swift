@@ -99,14 +99,6 @@ extension RootFS {
         if case .failure(let e) = Syscalls.syncfs(root.raw) { throw FileError(e, path: "/", operation: "syncfs") }
     }
 
-    /// Removes the empty directory at `path`.
-    public func removeDirectory(_ path: String) throws(FileError) {
-        let (dir, name) = try parentAndName(path, op: "rmdir")
-        if case .failure(let e) = Syscalls.unlinkat(dir.raw, name, AT_REMOVEDIR) {
-            throw FileError(e, path: path, operation: "rmdir")
-        }
-    }
-
     public func readLink(_ path: String) throws(FileError) -> String {
         let (dir, name) = try parentAndName(path, op: "readlink")
         switch Syscalls.readlinkat(dir.raw, name) {

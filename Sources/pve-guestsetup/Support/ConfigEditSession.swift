@@ -49,15 +49,19 @@ struct ConfigEditSession {
     @discardableResult
     func run(console: inout Console, change: (inout ContainerConfig, inout Console) throws -> Void) throws -> Bool {
         var waited = false
+        let lockPath = Self.lockPath(vmid: vmid)
         let lock: FileLock
         do {
-            lock = try FileLock.acquire(Self.lockPath(vmid: vmid), timeout: Self.lockTimeout) {
+            _ = mkdir(Self.lockDirectory, 0o755)  // like Proxmox's `mkdir $lockdir` (exists: fine)
+            lock = try FileLock(path: lockPath, timeout: Self.lockTimeout) {
                 waited = true
                 console.err("trying to acquire lock...")
             }
         } catch {
             if waited { console.err(" failed\n") }
-            throw CommandFailure(error.description)
+            // `PVE::Tools::lock_file_full`'s text.
+            let reason = error.reason == "got timeout" ? error.reason : "can't open file - \(error.reason)"
+            throw CommandFailure("can't lock file '\(lockPath)' - \(reason)")
         }
         if waited { console.err(" OK\n") }
         defer { lock.release() }
