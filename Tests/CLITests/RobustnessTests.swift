@@ -110,7 +110,7 @@ struct RobustnessTests {
     @Test func lockedConfigIsRefusedUnlessSkiplock() throws {
         let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-locked")
         defer { TestFiles.removeTree(dir) }
-        let path = dir + "/100.conf"
+        let path = dir + "/197.conf"
         TestFiles.write(path, Array("lock: backup\nmemory: 512\n".utf8))
         let refused = try process(["config", "set", path, "memory=1024"])
         #expect(refused.status == .exited(1))
@@ -125,7 +125,7 @@ struct RobustnessTests {
     @Test func staleDigestIsRefused() throws {
         let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-digest")
         defer { TestFiles.removeTree(dir) }
-        let path = dir + "/100.conf"
+        let path = dir + "/196.conf"
         TestFiles.write(path, Array("memory: 512\n".utf8))
         let (_, json, _) = run(["config", "json", path])
         let digest = String(json.split(separator: "\"")[3])
@@ -261,7 +261,7 @@ struct RobustnessTests {
     @Test func fifoIsRefusedInsteadOfHanging() throws {
         let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-fifo")
         defer { TestFiles.removeTree(dir) }
-        let fifo = dir + "/100.conf"
+        let fifo = dir + "/198.conf"  // its own VMID: no wait for the other tests' config lock
         #expect(mkfifo(fifo, 0o644) == 0)
         let message = "unable to open file '\(fifo)' - not a regular file (FIFO)\n"
         for args in [["config", "format", fifo], ["config", "set", fifo, "memory=1024"]] {
@@ -300,7 +300,7 @@ struct RobustnessTests {
     func setKeepsOwnerGroupAndMode() throws {
         let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-owner")
         defer { TestFiles.removeTree(dir) }
-        let path = dir + "/100.conf"
+        let path = dir + "/195.conf"
         TestFiles.write(path, Array("memory: 512\n".utf8))
         #expect(chown(path, 33, 33) == 0 && chmod(path, 0o640) == 0)
         let (code, _, err) = run(["config", "set", path, "memory=1024"])
@@ -314,19 +314,19 @@ struct RobustnessTests {
         let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-link")
         defer { TestFiles.removeTree(dir) }
         #expect(mkdir(dir + "/nodes", 0o755) == 0)
-        TestFiles.write(dir + "/nodes/100.conf", Array("memory: 512\n".utf8))
-        #expect(symlink("nodes/100.conf", dir + "/100.conf") == 0)
-        let (code, _, err) = run(["config", "set", dir + "/100.conf", "memory=1024"])
+        TestFiles.write(dir + "/nodes/194.conf", Array("memory: 512\n".utf8))
+        #expect(symlink("nodes/194.conf", dir + "/194.conf") == 0)
+        let (code, _, err) = run(["config", "set", dir + "/194.conf", "memory=1024"])
         #expect(code == 0, "\(err)")
         var st = stat()
-        #expect(lstat(dir + "/100.conf", &st) == 0 && st.st_mode & S_IFMT == S_IFLNK)
-        #expect(TestFiles.readString(dir + "/nodes/100.conf") == "memory: 1024\n")
+        #expect(lstat(dir + "/194.conf", &st) == 0 && st.st_mode & S_IFMT == S_IFLNK)
+        #expect(TestFiles.readString(dir + "/nodes/194.conf") == "memory: 1024\n")
     }
 
     @Test func setWarnsAboutAByteOrderMarkAsCheckDoes() throws {
         let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-bom")
         defer { TestFiles.removeTree(dir) }
-        let path = dir + "/100.conf"
+        let path = dir + "/193.conf"
         TestFiles.write(path, [0xEF, 0xBB, 0xBF] + Array("arch: amd64\nmemory: 512\n".utf8))
         let (_, _, checkErr) = run(["config", "check", path])
         #expect(checkErr.contains("unable to parse config: \u{FEFF}arch: amd64"))
