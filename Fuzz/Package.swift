@@ -16,6 +16,7 @@ let package = Package(
                 .product(name: "PVESystem", package: rootIdentity),
                 .product(name: "PVEGuestOS", package: rootIdentity),
                 .product(name: "PVEGuestSetup", package: rootIdentity),
+                .product(name: "PVEStorage", package: rootIdentity),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

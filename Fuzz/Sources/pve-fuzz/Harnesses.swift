@@ -2,6 +2,7 @@ import Glibc
 import PVEConfig
 import PVEGuestOS
 @testable import PVEGuestSetup
+import PVEStorage
 import PVESystem
 
 /// libFuzzer entry point: the harness named by `PVE_FUZZ_TARGET` gets every input. A harness
@@ -35,6 +36,7 @@ enum Harnesses {
         ("os-release", osRelease),
         ("marker-block", markerBlock),
         ("ifupdown", ifupdown),
+        ("storage-cfg", storageConfig),
     ]
 
     static let selected: @Sendable ([UInt8]) -> Void = {
@@ -227,5 +229,18 @@ enum Harnesses {
             let second = IfupdownNetwork.render(managed: managed, existing: first, style: style)
             check(second == first, "\(style): rendering does not settle: \(show(first)) -> \(show(second))")
         }
+    }
+
+    // MARK: storage.cfg
+
+    /// Reading never crashes; what the writer accepts reads back to the same storages, and
+    /// writing that again gives the same bytes.
+    static func storageConfig(_ bytes: [UInt8]) {
+        let (config, _) = StorageConfig.parse(bytes, file: "storage.cfg")
+        guard let written = try? StorageConfig.write(config) else { return }
+        let (again, _) = StorageConfig.parse(written, file: "storage.cfg")
+        check(again.storages.map(\.id) == config.storages.map(\.id), "storages lost or reordered: \(show(written))")
+        let rewritten = try? StorageConfig.write(again)
+        check(rewritten == written, "writing is not a fixed point: \(show(written)) -> \(show(rewritten ?? []))")
     }
 }
