@@ -138,12 +138,13 @@ enum SetupBench {
     /// rename, fsync of the directory).
     static func applyPerFileFsync(_ configText: String, _ root: String) {
         do {
-            let config = try GuestSetupConfig(parsing: configText)
+            let config = try ConfigDocument(bytes: Array(configText.utf8), file: "100.conf", vmid: "100").config
             let fs = try RootFS(path: root)
-            let os = try OSDetector.detect(in: fs, configuredType: config.ostype.map { OSType($0) })
-            let result = try GuestSetup.apply(
-                .preStart, os: os, on: fs, config: config, host: benchHost, now: 1_700_000_000, seed: 0,
+            let os = try OSDetector.detect(in: fs, configuredType: config.main["ostype"].map { OSType($0) })
+            let request = GuestSetupRequest(
+                hook: .preStart, host: benchHost, now: 1_700_000_000, seed: 0,
                 processOwner: FileOwner(uid: getuid(), gid: getgid()), dryRun: true)
+            let result = try GuestSetup.apply(request, config: config, os: os, to: fs)
             for change in result.changes {
                 switch change.after {
                 case .file(let bytes, let mode, let owner):
