@@ -216,8 +216,8 @@ enum Harnesses {
     static func ifupdown(_ bytes: [UInt8]) {
         let managed: [String: IfupdownNetwork.Interface]
         do {
-            let settings = NetworkSettings(parsing: "name=eth0,bridge=vmbr0,ip=192.0.2.10/24,gw=192.0.2.1,ip6=auto")
-            managed = try IfupdownNetwork.interfaces([0: settings])
+            let net0 = try NetworkInterface(parsing: "name=eth0,bridge=vmbr0,ip=192.0.2.10/24,gw=192.0.2.1,ip6=auto")
+            managed = try IfupdownNetwork.interfaces([net0])
         } catch {
             return
         }
