@@ -209,7 +209,7 @@ package struct SetupContext: Sendable {
     package func readIfReadable(_ path: String) throws(SetupError) -> [UInt8]? {
         do {
             return try fs.read(path, limit: Self.fileLimit)
-        } catch where error.code == .tooLarge {
+        } catch let error where error.code == .tooLarge {
             throw SetupError("can't open '\(path)' - \(error.reason)", path: path)
         } catch {
             return nil

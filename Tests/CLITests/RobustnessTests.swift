@@ -225,10 +225,11 @@ struct RobustnessTests {
         let (dir, rootfs) = exampleRootfs()
         defer { TestFiles.removeTree(dir) }
         let password = String(repeating: "x", count: 5_000)
-        let outcome = try process([
+        let arguments = [
             "apply", "--config", Self.exampleConfig, "--rootfs", rootfs, "--hook", "post-create", "--seed", "1",
             "--root-password", password,
-        ], memoryLimit: 96 << 20)
+        ]
+        let outcome = try process(arguments, memoryLimit: 96 << 20)
         #expect(outcome.status == .exited(0), "\(outcome.stderr)")
         #expect(TestFiles.readString(rootfs + "/etc/shadow")?.hasPrefix("root:$6$") == true)
     }

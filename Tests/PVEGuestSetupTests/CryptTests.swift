@@ -70,4 +70,3 @@ import Testing
         #expect(Recorder.largest <= password.count)
     }
 }
-

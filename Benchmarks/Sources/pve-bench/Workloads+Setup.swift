@@ -63,7 +63,9 @@ let setupSuite = BenchmarkSuite(name: "setup") {
         SetupBench.removeTree(b)
     }
     print("apply first write, staged commit + syncfs: median \(SetupBench.median(staged)) ms, min \(staged.min() ?? 0) ms, max \(staged.max() ?? 0) ms")
-    print("apply first write, per-file fsync (previous commit): median \(SetupBench.median(perFile)) ms, min \(perFile.min() ?? 0) ms, max \(perFile.max() ?? 0) ms")
+    print(
+        "apply first write, per-file fsync (previous commit): median \(SetupBench.median(perFile)) ms,",
+        "min \(perFile.min() ?? 0) ms, max \(perFile.max() ?? 0) ms")
     print("apply pre-start in-process, already applied (no writes): median \(SetupBench.median(again)) ms, min \(again.min() ?? 0) ms")
 
     // 2. Whole process: the release CLI binary, spawned, on a fresh copy each round.

@@ -48,7 +48,7 @@ enum ConfigFileIO {
     static func read(_ path: String, kind: Kind = .config) throws(Failure) -> [UInt8] {
         do {
             return try HostFile.read(path, limit: kind.limit)
-        } catch where error.code == .tooLarge {
+        } catch let error where error.code == .tooLarge {
             throw Failure(description: "unable to read file '\(path)' - \(error.reason) (the limit for \(kind.name))")
         } catch {
             throw Failure(description: "unable to open file '\(path)' - \(perlText(error))")
