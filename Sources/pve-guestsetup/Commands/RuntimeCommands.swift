@@ -6,7 +6,7 @@ enum StartCommand: CLICommand {
         name: "start",
         abstract: "Start a container.",
         usage:
-            "start <ctid> [--foreground] [--log-file <file>] [--log-priority <level>] [--print-command] [--lxcpath <dir>]",
+            "start <ctid> [--foreground] [--log-file <file>] [--log-priority <level>] [--print-command] [--lxcpath <dir>] [--config-dir <dir>] [--storage-config <file>]",
         discussion: """
             Runs lxc-start and waits up to 10 seconds for the container to be RUNNING. With --foreground the
             container runs attached to this terminal until it stops (lxc-start -F), as in the debugging recipe
@@ -33,6 +33,11 @@ enum StartCommand: CLICommand {
         let options = StartOptions(
             foreground: parsed.flag("--foreground"), logFile: parsed.value("--log-file"),
             logPriority: parsed.value("--log-priority"))
+        // With a Proxmox config (<config-dir>/<ctid>.conf) this is 'pct start'; else LXC's own config.
+        let host = try LifecycleOptions.host(parsed)
+        if !options.foreground, !parsed.flag("--print-command"), host.configExists(ctid) {
+            return try LifecycleOptions.perform(console: &console) { warn in try host.start(ctid, warn: warn) }
+        }
         let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in
             try lxc.startCommand(ctid, options: options)
         }
@@ -59,7 +64,7 @@ enum StopCommand: CLICommand {
     static let spec = CommandSpec(
         name: "stop",
         abstract: "Stop a container.",
-        usage: "stop <ctid> [--timeout <seconds>] [--kill] [--print-command] [--lxcpath <dir>]",
+        usage: "stop <ctid> [--timeout <seconds>] [--kill] [--print-command] [--lxcpath <dir>] [--config-dir <dir>] [--storage-config <file>]",
         discussion: """
             Without --kill this is a clean shutdown like 'pct shutdown': the container's init gets its halt
             signal and has --timeout seconds (LXC's default: 60) to stop, else the command fails. --kill stops
@@ -88,6 +93,10 @@ enum StopCommand: CLICommand {
             console.out(command.description + "\n")
             return 0
         }
+        let host = try LifecycleOptions.host(parsed)
+        if host.configExists(ctid) {
+            return try LifecycleOptions.perform(console: &console) { warn in try host.stop(ctid, mode: mode, warn: warn) }
+        }
         let outcome = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.stop(ctid, mode: mode) }
         if outcome == .wasNotRunning { throw CommandFailure("CT \(ctid) not running") }
         return 0
@@ -99,7 +108,7 @@ enum StatusCommand: CLICommand {
     static let spec = CommandSpec(
         name: "status",
         abstract: "Show a container's state.",
-        usage: "status <ctid> [--json] [--print-command] [--lxcpath <dir>]",
+        usage: "status <ctid> [--json] [--print-command] [--lxcpath <dir>] [--config-dir <dir>] [--storage-config <file>]",
         discussion: """
             Prints 'status: running' or 'status: stopped' like 'pct status' (any state but STOPPED counts as
             running). --json adds the LXC state and the host PID of the container's init.
@@ -147,7 +156,7 @@ enum EnterCommand: CLICommand {
     static let spec = CommandSpec(
         name: "enter",
         abstract: "Open a shell inside a running container.",
-        usage: "enter <ctid> [--clear-env] [--print-command] [--lxcpath <dir>]",
+        usage: "enter <ctid> [--clear-env] [--print-command] [--lxcpath <dir>] [--config-dir <dir>] [--storage-config <file>]",
         discussion: """
             Runs 'lxc-attach -n <ctid> --keep-env' (or --clear-env) on this terminal, like 'pct enter'. The
             exit status is the shell's.

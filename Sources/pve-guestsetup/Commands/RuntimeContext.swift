@@ -12,6 +12,8 @@ enum RuntimeContext {
     static let commonOptions: [OptionSpec] = [
         .flag("--print-command", help: "Print the LXC command line instead of running it."),
         .value("--lxcpath", valueName: "dir", help: "Use this container directory instead of /var/lib/lxc."),
+        .value("--config-dir", valueName: "dir", help: "Directory of <vmid>.conf files (default /etc/pve/lxc)."),
+        .value("--storage-config", valueName: "file", help: "Storage configuration (default /etc/pve/storage.cfg)."),
     ]
 
     static let ctidArgument = (label: "ctid", help: "The container ID (100-999999999).")

@@ -1,0 +1,171 @@
+import Glibc
+import PVEConfig
+import PVEGuestSetup
+import PVEGuestOS
+import PVERuntime
+import PVEStorage
+import PVESystem
+
+/// The id range unprivileged containers map their root to (Proxmox's fixed default).
+enum SubordinateIDs {
+    static let base: UInt64 = 100_000
+    static let count: UInt64 = 65_536
+
+    /// Whether a `/etc/subuid`-style text gives `root` (or uid 0) a range covering
+    /// `base ..< base + count` (pure).
+    static func hasRootRange(_ text: String) -> Bool {
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count == 3, fields[0] == "root" || fields[0] == "0",
+                let start = UInt64(fields[1]), let n = UInt64(fields[2])
+            else { continue }
+            if start <= base && start + n >= base + count { return true }
+        }
+        return false
+    }
+
+    /// Fails with the line to add when `path` lacks root's range.
+    static func check(_ path: String) throws(CommandFailure) {
+        let text = HostFacts.readHostFile(path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if !hasRootRange(text) {
+            throw CommandFailure(
+                "unprivileged containers need a subordinate id range for root: add the line 'root:\(base):\(count)' to \(path)")
+        }
+    }
+}
+
+/// What `create` was asked for, checked (pure).
+struct CreateRequest: Sendable {
+    var vmid: String
+    var template: String
+    /// Config keys and values in the order given (`rootfs` defaulted to `local:4`).
+    var settings: [(key: String, value: String)]
+    var password: String?
+    var sshKeys: String?
+
+    var unprivileged: Bool { settings.last { $0.key == "unprivileged" }.map { $0.value == "1" } ?? false }
+
+    /// The config `pct create` writes before allocation: the given keys validated, `netN`
+    /// completed with `type=veth` and a generated `hwaddr`, `rootfs` defaulted.
+    func initialConfig(mac: () -> String) throws(UsageError) -> ContainerConfig {
+        var config = ContainerConfig()
+        for (key, value) in settings {
+            var text = value
+            if key.hasPrefix("net"), Int(key.dropFirst(3)) != nil {
+                do { text = try NetworkInterface(parsing: value, macGenerator: mac).propertyString } catch {
+                    throw UsageError("invalid format for '\(key)': \(error)")
+                }
+            }
+            do { try config.set(key, to: try ConfigValidation.validate(key: key, value: text)) } catch {
+                throw UsageError("\(key): \(error.message)")
+            }
+        }
+        if config.main["rootfs"] == nil {
+            do { try config.set("rootfs", to: "local:4") } catch { throw UsageError(error.message) }
+        }
+        return config
+    }
+}
+
+extension ContainerHost {
+    /// Resolves a template argument: a volume ID (`local:vztmpl/…`) through the storage
+    /// configuration, or a host path. Must be a regular file.
+    func templatePath(_ template: String) throws(CommandFailure) -> String {
+        var path = template
+        if !template.hasPrefix("/"), template.contains(":") {
+            do { path = try storage.storageConfig().path(of: template) } catch { throw CommandFailure(error.message) }
+        }
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            throw CommandFailure("template '\(template)' does not exist or is not a file ('\(path)')")
+        }
+        return path
+    }
+
+    /// Extracts a template tarball into `rootfs` with the host's `tar` (compression detected by tar),
+    /// keeping numeric owners; inside a user namespace mapped to 100000+ for an unprivileged container
+    /// (Proxmox: `PVE::LXC::Create::restore_archive` with `lxc-usernsexec`).
+    func extract(_ archive: String, into rootfs: String, unprivileged: Bool) throws(CommandFailure) {
+        var arguments = [
+            "xpf", archive, "--totals", "--one-file-system", "--sparse", "--numeric-owner", "--xattrs",
+            "--xattrs-include=user.*", "--xattrs-include=security.capability", "--warning=no-file-ignored",
+            "--warning=no-xattr-write", "-C", rootfs, "--skip-old-files", "--anchored", "--exclude", "./dev/*",
+        ]
+        var program = tar
+        if unprivileged {
+            let map = "\(SubordinateIDs.base):\(SubordinateIDs.count)"
+            arguments = ["-m", "u:0:\(map)", "-m", "g:0:\(map)", "--", tar] + arguments
+            program = lxc.toolPath("lxc-usernsexec")
+        }
+        let result: CommandResult
+        do { result = try runner.run(Command(program, arguments)) } catch {
+            throw CommandFailure("unable to run \(program) - \(error.description)")
+        }
+        if !result.status.isSuccess {
+            let stderr = String(decoding: result.standardError, as: UTF8.self)
+            throw CommandFailure("extracting archive '\(archive)' failed: \(stderr.isEmpty ? "\(result.status)" : stderr)")
+        }
+    }
+
+    /// `pct create`: everything it made is removed again when a step fails.
+    func create(_ request: CreateRequest, warn: (String) -> Void) throws {
+        let vmid = request.vmid
+        if configExists(vmid) { throw CommandFailure("CT \(vmid) already exists on node '\(storageHost.node)'") }
+        var config = try request.initialConfig { NetworkInterface.randomMAC(prefix: "BC:24:11") }
+        if request.unprivileged {
+            try SubordinateIDs.check(subuidPath)
+            try SubordinateIDs.check(subgidPath)
+        }
+        let archive = try templatePath(request.template)
+        try locked(vmid) { () throws in
+            if configExists(vmid) { throw CommandFailure("CT \(vmid) already exists on node '\(storageHost.node)'") }
+            try writeConfig(vmid, Array("lock: create\n".utf8))
+            var volumes: [String] = []
+            var mounted = false
+            let storageConfig = try failing { () throws(StorageError) in try storage.storageConfig(warn: warn) }
+            do {
+                let root = try MountPoint(parsing: config.main["rootfs"] ?? "", kind: .rootfs)
+                let owner = try ContainerRootOwner(config: config)
+                let made = try storageHost.createDisks([("rootfs", root)], vmid: vmid, config: storageConfig, rootOwner: owner)
+                volumes = made.volumes
+                try config.set("rootfs", to: made.mountPoints[0].value.propertyString)
+                try mountVolumes(vmid, config: config, warn: warn)
+                mounted = true
+                let rootfs = rootDirectory(vmid)
+                try extract(archive, into: rootfs, unprivileged: request.unprivileged)
+                try detectOS(&config, rootfs: rootfs, warn: warn)
+                try runGuestSetup(
+                    .postCreate, rootfs: rootfs, config: config, rootPassword: request.password, sshKeys: request.sshKeys,
+                    warn: warn)
+                unmountVolumes(vmid, config: config, warn: warn)
+                mounted = false
+                try writeConfig(vmid, try ConfigWriter.write(config))
+            } catch {
+                if mounted { unmountVolumes(vmid, config: config, warn: warn) }
+                for volume in volumes {
+                    try? storageHost.free(volume, config: storageConfig)
+                    removeEmptyImageDirectory(volume, config: storageConfig)
+                }
+                removeLXCDirectory(vmid)
+                unlink(configPath(vmid))
+                if let failure = error as? CommandFailure { throw failure }
+                if let e = error as? StorageError { throw CommandFailure(e.message) }
+                throw CommandFailure("\(error)")
+            }
+        }
+    }
+
+    /// Sets `ostype` (unless given) and `arch` from the extracted rootfs, as `pct create` does.
+    func detectOS(_ config: inout ContainerConfig, rootfs: String, warn: (String) -> Void) throws {
+        let fs = try RootFS(path: rootfs)
+        let configured = config.main["ostype"].map { OSType($0) }
+        let os: DetectedOS
+        do { os = try OSDetector.detect(in: fs, configuredType: configured) } catch { throw CommandFailure(error.message) }
+        for w in os.warnings { warn(w) }
+        if config.main["ostype"] == nil { try config.set("ostype", to: os.type.rawValue) }
+        if config.main["arch"] == nil {
+            let arch = (try? OSDetector.architecture(in: fs)) ?? "amd64"
+            try config.set("arch", to: arch)
+        }
+    }
+}
