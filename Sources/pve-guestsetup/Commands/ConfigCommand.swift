@@ -9,6 +9,7 @@ enum ConfigCommand: CLICommand {
         ConfigSetCommand.self,
         ConfigJSONCommand.self,
         ConfigSnapshotCommand.self,
+        ConfigShowCommand.self,
     ]
 
     static let spec = CommandSpec(
@@ -18,7 +19,11 @@ enum ConfigCommand: CLICommand {
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
-        try runSubcommand(args, console: &console)
+        // pct's 'config <vmid>' is 'config show <vmid>'.
+        if let first = args.first, first.first.map({ $0 >= "0" && $0 <= "9" }) == true {
+            return CLI.invoke(ConfigShowCommand.self, args, console: &console)
+        }
+        return try runSubcommand(args, console: &console)
     }
 
     /// The VMID for messages and the config lock: from a `<vmid>.conf` file name (a valid
