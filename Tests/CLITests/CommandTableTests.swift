@@ -168,7 +168,7 @@ import Testing
                 "pve-guestsetup config set 100.conf memory=2048 ne", "pve-guestsetup detect --ostype deb",
             ], configDir: dir)
         #expect(got[0] == ["config"])
-        #expect(got[1] == ["--help", "check", "format", "get", "json", "set", "snapshot"])
+        #expect(got[1] == ["--help", "check", "format", "get", "json", "set", "show", "snapshot"])
         #expect(got[2] == ["--jobs", "--json"])
         #expect(got[3] == ["100", "2050"])
         #expect(got[4] == ["100", "2050"])
