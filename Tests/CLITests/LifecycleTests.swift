@@ -38,6 +38,7 @@ import Testing
         var lxc: String { root + "/lxc" }
         var options: [String] { ["--config-dir", conf, "--storage-config", root + "/storage.cfg", "--lxcpath", lxc] }
         init() {
+            chmod(root, 0o755)  // as /var/lib/lxc: an unprivileged container's root must reach its rootfs
             mkdir(root + "/conf", 0o755)
             mkdir(root + "/lxc", 0o755)
             _ = TestFiles.write(root + "/storage.cfg", Array("dir: scratch\n\tpath \(root)/store\n\tcontent rootdir,images,vztmpl\n".utf8))
@@ -108,6 +109,15 @@ import Testing
         #expect(config.main["memory"] == "256")
         let bad = CreateRequest(vmid: "100", template: "t", settings: [("memory", "lots")], password: nil, sshKeys: nil)
         #expect(throws: UsageError.self) { try bad.initialConfig { "" } }
+    }
+
+    @Test func templateCompressionFromMagic() {
+        #expect(TemplateCompression.tarOption(magic: [0x1F, 0x8B, 8, 0]) == "--gzip")
+        #expect(TemplateCompression.tarOption(magic: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0, 4]) == "--xz")
+        #expect(TemplateCompression.tarOption(magic: [0x28, 0xB5, 0x2F, 0xFD]) == "--zstd")
+        #expect(TemplateCompression.tarOption(magic: Array("BZh9".utf8)) == "--bzip2")
+        #expect(TemplateCompression.tarOption(magic: Array("./bin".utf8)) == nil)
+        #expect(TemplateCompression.tarOption(magic: [0x1F]) == nil)
     }
 
     @Test func hotApplyValues() {

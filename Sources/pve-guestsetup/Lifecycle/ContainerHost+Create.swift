@@ -67,6 +67,19 @@ struct CreateRequest: Sendable {
     }
 }
 
+/// The tar option for a template's compression, from its first bytes (pure): gzip, xz, zstd,
+/// bzip2, or none for a plain tarball (tar cannot detect compression on a pipe).
+enum TemplateCompression {
+    static func tarOption(magic: [UInt8]) -> String? {
+        func starts(_ prefix: [UInt8]) -> Bool { magic.count >= prefix.count && Array(magic.prefix(prefix.count)) == prefix }
+        if starts([0x1F, 0x8B]) { return "--gzip" }
+        if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "--xz" }
+        if starts([0x28, 0xB5, 0x2F, 0xFD]) { return "--zstd" }
+        if starts([0x42, 0x5A, 0x68]) { return "--bzip2" }
+        return nil
+    }
+}
+
 extension ContainerHost {
     /// Resolves a template argument: a volume ID (`local:vztmpl/…`) through the storage
     /// configuration, or a host path. Must be a regular file.
@@ -87,15 +100,24 @@ extension ContainerHost {
     /// (Proxmox: `PVE::LXC::Create::restore_archive` with `lxc-usernsexec`).
     func extract(_ archive: String, into rootfs: String, unprivileged: Bool) throws(CommandFailure) {
         var arguments = [
-            "xpf", archive, "--totals", "--one-file-system", "--sparse", "--numeric-owner", "--xattrs",
+            "xpf", unprivileged ? "-" : archive, "--totals", "--one-file-system", "--sparse", "--numeric-owner", "--xattrs",
             "--xattrs-include=user.*", "--xattrs-include=security.capability", "--warning=no-file-ignored",
             "--warning=no-xattr-write", "-C", rootfs, "--skip-old-files", "--anchored", "--exclude", "./dev/*",
         ]
         var program = tar
+        if let option = TemplateCompression.tarOption(magic: Self.firstBytes(archive, 8)) { arguments.insert(option, at: 2) }
         if unprivileged {
+            // The mapped root cannot open the host's archive: host root reads it into a pipe
+            // (Proxmox hands tar an open file descriptor). No shell expansion of the arguments.
             let map = "\(SubordinateIDs.base):\(SubordinateIDs.count)"
-            arguments = ["-m", "u:0:\(map)", "-m", "g:0:\(map)", "--", tar] + arguments
-            program = lxc.toolPath("lxc-usernsexec")
+            // It enters the rootfs from here too, so the directories above it need not be open to it.
+            arguments[arguments.firstIndex(of: rootfs)!] = "."
+            arguments =
+                [
+                    "-c", "cd -- \"$2\" || exit 1; cat -- \"$1\" | (shift 2; exec \"$@\")", "sh", archive, rootfs,
+                    lxc.toolPath("lxc-usernsexec"), "-m", "u:0:\(map)", "-m", "g:0:\(map)", "--", tar,
+                ] + arguments
+            program = "/bin/sh"
         }
         let result: CommandResult
         do { result = try runner.run(Command(program, arguments)) } catch {
@@ -105,6 +127,16 @@ extension ContainerHost {
             let stderr = String(decoding: result.standardError, as: UTF8.self)
             throw CommandFailure("extracting archive '\(archive)' failed: \(stderr.isEmpty ? "\(result.status)" : stderr)")
         }
+    }
+
+    /// The first `count` bytes of a host file (fewer when it is shorter or unreadable).
+    static func firstBytes(_ path: String, _ count: Int) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }
+        return n > 0 ? Array(buffer.prefix(n)) : []
     }
 
     /// `pct create`: everything it made is removed again when a step fails.
