@@ -223,8 +223,9 @@ import Testing
         #expect(net.contains("net0: name=eth0,bridge=br0,hwaddr=BC:24:11:"))
         #expect(net.contains(",type=veth\n"))
         let digest = try ConfigDocument(bytes: TestFiles.read(s.conf + "/100.conf")!, file: "", vmid: "100").config.digest
-        #expect(Self.run(["set", "100", "-memory", "64", "--digest", "0000"] + lxcOptions).err
-            == "detected modified configuration - file changed by other user? Try again.\n")
+        #expect(
+            Self.run(["set", "100", "-memory", "64", "--digest", "0000"] + lxcOptions).err
+                == "detected modified configuration - file changed by other user? Try again.\n")
         #expect(Self.run(["set", "100", "-memory", "64", "--digest", digest] + lxcOptions).code == 0)
         #expect(Self.run(["snapshot", "100", "first"] + lxcOptions).code == 0)
         #expect(Self.run(["listsnapshot", "100"] + lxcOptions).out.hasPrefix("`-> first "))

@@ -1,7 +1,7 @@
 import Glibc
 import PVEConfig
-import PVEGuestSetup
 import PVEGuestOS
+import PVEGuestSetup
 import PVERuntime
 import PVEStorage
 import PVESystem

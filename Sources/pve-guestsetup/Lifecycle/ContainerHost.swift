@@ -118,15 +118,16 @@ struct ContainerHost: Sendable {
         let zone = HostFacts.timezone()
         host.timezone = zone
         host.localtime = "/usr/share/zoneinfo/\(zone)"
-        let seed = UInt64(truncatingIfNeeded: time(nil)) ^ (UInt64(getpid()) << 20)
+        let request = GuestSetupRequest(
+            hook: hook, rootPassword: rootPassword, sshKeys: sshKeys, host: host, now: HostFacts.now(),
+            sshKeyGenerator: SSHKeygen(runner: runner))
+        let result: GuestSetupResult
         do {
-            let result = try GuestSetup.apply(
-                hook, os: os, on: fs, config: setupConfig, host: host, now: HostFacts.now(), seed: seed,
-                rootPassword: rootPassword, sshKeys: sshKeys, sshKeyGenerator: SSHKeygen(runner: runner))
-            for m in result.context.messages where m.kind == .warning { warn("WARN: " + m.text) }
+            result = try GuestSetup.apply(request, config: setupConfig, os: os, to: fs)
         } catch {
             throw CommandFailure(ApplyCommand.failureText(error).replacing("apply: ", with: "", maxReplacements: 1))
         }
+        for m in result.messages where m.kind == .warning { warn("WARN: " + m.text) }
     }
 
     // MARK: - Mounts
