@@ -240,6 +240,9 @@ import Testing
         #expect(Self.run(["unlock", "100"] + lxcOptions).code == 0)
         #expect(TestFiles.readString(s.conf + "/100.conf") == "memory: 256\n")
         #expect(Self.run(["pending", "100"] + lxcOptions).out == "cur memory: 256\n")
+        #expect(
+            Self.run(["status", "100", "--verbose"] + lxcOptions).out
+                == "status: stopped\nname: CT100\ncpus: 1\nmaxmem: 268435456\nmaxswap: 536870912\n")
         let list = Self.run(["list"] + lxcOptions)
         #expect(list.out.hasPrefix("VMID       Status     Lock       Name\n100        stopped"))
     }

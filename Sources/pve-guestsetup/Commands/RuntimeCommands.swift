@@ -1,3 +1,4 @@
+import PVEConfig
 import PVERuntime
 
 /// `start <ctid>`: `lxc-start` in the background (then wait for RUNNING), or in the foreground with a debug log.
@@ -69,6 +70,8 @@ enum StopCommand: CLICommand {
             Without --kill this is a clean shutdown like 'pct shutdown': the container's init gets its halt
             signal and has --timeout seconds (LXC's default: 60) to stop, else the command fails. --kill stops
             it at once like 'pct stop'. Either way the command returns once the container is STOPPED.
+            For a container with a Proxmox config (<config-dir>/<ctid>.conf) it is 'pct stop': killed at once
+            (a clean shutdown only with --timeout; see 'shutdown'), then its volumes are unmounted.
             """,
         arguments: [RuntimeContext.ctidArgument],
         options: [
@@ -94,8 +97,10 @@ enum StopCommand: CLICommand {
             return 0
         }
         let host = try LifecycleOptions.host(parsed)
-        if host.configExists(ctid) {
-            return try LifecycleOptions.perform(console: &console) { warn in try host.stop(ctid, mode: mode, warn: warn) }
+        if !parsed.flag("--print-command"), host.configExists(ctid) {
+            // 'pct stop': at once, unless a clean shutdown with --timeout is asked for.
+            let pctMode: StopMode = timeout.map { .shutdown(timeout: $0, forceAfterTimeout: false) } ?? .kill
+            return try LifecycleOptions.perform(console: &console) { warn in try host.stop(ctid, mode: pctMode, warn: warn) }
         }
         let outcome = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.stop(ctid, mode: mode) }
         if outcome == .wasNotRunning { throw CommandFailure("CT \(ctid) not running") }
@@ -108,13 +113,19 @@ enum StatusCommand: CLICommand {
     static let spec = CommandSpec(
         name: "status",
         abstract: "Show a container's state.",
-        usage: "status <ctid> [--json] [--print-command] [--lxcpath <dir>] [--config-dir <dir>] [--storage-config <file>]",
+        usage:
+            "status <ctid> [--json] [--verbose] [--print-command] [--lxcpath <dir>] [--config-dir <dir>] [--storage-config <file>]",
         discussion: """
             Prints 'status: running' or 'status: stopped' like 'pct status' (any state but STOPPED counts as
-            running). --json adds the LXC state and the host PID of the container's init.
+            running). --json adds the LXC state and the host PID of the container's init. --verbose adds, like
+            'pct status --verbose', the name, lock, pid, cpus, maxmem and maxswap (bytes) from <vmid>.conf. A
+            container with a config that LXC does not know yet (never started) is stopped.
             """,
         arguments: [RuntimeContext.ctidArgument],
-        options: [.flag("--json", help: "Print JSON: ctid, status, state, pid.")] + RuntimeContext.commonOptions,
+        options: [
+            .flag("--json", help: "Print JSON: ctid, status, state, pid."),
+            .flag("--verbose", help: "Also name, lock, pid, cpus, maxmem, maxswap."),
+        ] + RuntimeContext.commonOptions,
         examples: [("status 100", "Prints 'status: running' or 'status: stopped'.")],
         jsonFields: [
             ("ctid", "The container ID."),
@@ -134,7 +145,14 @@ enum StatusCommand: CLICommand {
             )
             return 0
         }
-        let status = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.status(of: ctid) }
+        let host = try LifecycleOptions.host(parsed)
+        let config = host.configExists(ctid) ? try host.readConfig(ctid).config : nil
+        let status: ContainerStatus
+        if config != nil {
+            status = (try? lxc.status(of: ctid)) ?? ContainerStatus(name: ctid, state: .stopped, pid: nil)
+        } else {
+            status = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.status(of: ctid) }
+        }
         let word = status.state == .stopped ? "stopped" : "running"
         if parsed.flag("--json") {
             let json = JSON.object([
@@ -146,6 +164,15 @@ enum StatusCommand: CLICommand {
             console.out(json.rendered())
         } else {
             console.out("status: \(word)\n")
+            if parsed.flag("--verbose") {
+                let main = config?.main
+                let mib = { (key: String, fallback: UInt64) in (UInt64(main?[key] ?? "") ?? fallback) * 1024 * 1024 }
+                console.out("name: \(main?["hostname"] ?? "CT\(ctid)")\n")
+                if let lock = main?["lock"] { console.out("lock: \(lock)\n") }
+                if let pid = status.pid { console.out("pid: \(pid)\n") }
+                console.out("cpus: \(main?["cores"] ?? main?["cpulimit"] ?? "1")\n")
+                console.out("maxmem: \(mib("memory", 512))\nmaxswap: \(mib("swap", 512))\n")
+            }
         }
         return 0
     }
