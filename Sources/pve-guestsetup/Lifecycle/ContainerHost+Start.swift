@@ -111,23 +111,30 @@ extension ContainerHost {
         }
     }
 
-    /// `lxc-start` in the background with an error-level log, then wait for RUNNING.
+    /// `lxc-start` in the background with an error-level log. A daemonized `lxc-start` returns
+    /// success only once the container reached RUNNING (LXC waits for that state itself), so no
+    /// `lxc-wait` follows; on failure LXC's own error lines are the message.
     func launch(_ vmid: String) throws(CommandFailure) {
         let log = lxcDirectory(vmid) + "/lxc-start.log"
         unlink(log)
+        var detail = ""
         do {
-            try lxc.start(vmid, options: StartOptions(logFile: log, logPriority: "ERROR"))
+            let command = try lxc.startCommand(vmid, options: StartOptions(logFile: log, logPriority: "ERROR"))
+            let result = try runner.run(command, options: RunOptions(timeout: .seconds(60)))
+            if result.status.isSuccess && !result.timedOut { return }
+            detail = String(decoding: result.standardError, as: UTF8.self)
         } catch {
-            var message = "startup for container '\(vmid)' failed"
-            let reasons = (HostFacts.readHostFile(log).map { String(decoding: $0, as: UTF8.self) } ?? "")
-                .split(separator: "\n").filter { $0.contains("ERROR") }
-            if reasons.isEmpty {
-                message += "\n" + error.description
-            } else {
-                for line in reasons.suffix(12) { message += "\n" + line }
-            }
-            throw CommandFailure(message)
+            detail = error.description
         }
+        var message = "startup for container '\(vmid)' failed"
+        let reasons = (HostFacts.readHostFile(log).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            .split(separator: "\n").filter { $0.contains("ERROR") }
+        if reasons.isEmpty {
+            if !detail.isEmpty { message += "\n" + detail }
+        } else {
+            for line in reasons.suffix(12) { message += "\n" + line }
+        }
+        throw CommandFailure(message)
     }
 
     /// `pct stop` (kill) or `pct shutdown` (clean, with a timeout); unmounts the volumes after.
