@@ -89,6 +89,9 @@ import Testing
             guard create.code == 0 else { return }
             let config = TestFiles.readString(s.conf + "/901.conf") ?? ""
             #expect(config.contains("arch: amd64\n"))
+            #expect(config.contains("memory: 512\n"))
+            #expect(config.contains("swap: 512\n"))
+            #expect(config.contains("unprivileged: 1\n") == unprivileged)
             #expect(config.contains(",type=veth\n"))
             #expect(config.contains("rootfs: scratch:901/\(unprivileged ? "vm-901-disk-0.raw,size=1G" : "subvol-901-disk-0.subvol,size=0T")\n"))
 
@@ -116,7 +119,7 @@ import Testing
             #expect(run(["pull", "901", "/root/payload", s.root + "/back"]).code == 0)
             #expect(TestFiles.readString(s.root + "/back") == "round trip\n")
 
-            #expect(run(["destroy", "901"]).err == "CT 901 is running - destroy failed\n")
+            #expect(run(["destroy", "901"]).err == "unable to destroy CT 901 - container is running\n")
             let stop = run(["stop", "901"])
             #expect(stop.code == 0, "stop: \(stop.err)")
             #expect(run(["stop", "901"]).err == "CT 901 not running\n")
@@ -142,9 +145,9 @@ import Testing
         defer { s.remove() }
         _ = TestFiles.write(s.root + "/bad.tar.gz", Array("this is no tarball\n".utf8))
         for size in ["0", "1"] {
-            let outcome = LifecycleTests.run(["create", "902", s.root + "/bad.tar.gz", "-rootfs", "scratch:" + size] + s.options)
+            let outcome = LifecycleTests.run(["create", "902", s.root + "/bad.tar.gz", "-rootfs", "scratch:" + size, "-unprivileged", "0"] + s.options)
             #expect(outcome.code == 1)
-            #expect(outcome.err.hasPrefix("extracting archive '\(s.root)/bad.tar.gz' failed: "), "\(outcome.err)")
+            #expect(outcome.err.hasPrefix("unable to create CT 902 - extracting archive '\(s.root)/bad.tar.gz' failed: "), "\(outcome.err)")
             #expect(s.leftovers.isEmpty, "left: \(s.leftovers)")
         }
     }
@@ -165,9 +168,9 @@ import Testing
             Issue.record("cannot mount a tmpfs")
             return
         }
-        let outcome = LifecycleTests.run(["create", "903", template, "-rootfs", "scratch:0"] + s.options)
+        let outcome = LifecycleTests.run(["create", "903", template, "-rootfs", "scratch:0", "-unprivileged", "0"] + s.options)
         #expect(outcome.code == 1)
-        #expect(outcome.err.hasPrefix("extracting archive '\(template)' failed: "), "\(outcome.err)")
+        #expect(outcome.err.hasPrefix("unable to create CT 903 - extracting archive '\(template)' failed: "), "\(outcome.err)")
         #expect(s.leftovers.isEmpty, "left: \(s.leftovers)")
     }
 
@@ -183,7 +186,7 @@ import Testing
         }
         let template = Self.buildTemplate(s.root)
         let create = LifecycleTests.run(
-            ["create", "904", template, "-rootfs", "scratch:0", "-ostype", "unmanaged", "-net0", "name=eth0,bridge=nosuchbr0"]
+            ["create", "904", template, "-rootfs", "scratch:0", "-ostype", "unmanaged", "-net0", "name=eth0,bridge=nosuchbr0", "-unprivileged", "0"]
                 + s.options)
         #expect(create.code == 0, "\(create.err)")
         let start = LifecycleTests.run(["start", "904"] + s.options)
@@ -205,7 +208,7 @@ import Testing
             s.remove()
         }
         let template = Self.buildTemplate(s.root)
-        let create = LifecycleTests.run(["create", "905", template, "-rootfs", "scratch:0", "-ostype", "unmanaged"] + s.options)
+        let create = LifecycleTests.run(["create", "905", template, "-rootfs", "scratch:0", "-ostype", "unmanaged", "-unprivileged", "0"] + s.options)
         #expect(create.code == 0, "\(create.err)")
         // An init that does not exist: LXC starts the container and then fails; its log says why.
         let conf = s.conf + "/905.conf"

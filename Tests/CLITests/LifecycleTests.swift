@@ -106,6 +106,9 @@ import Testing
         let config = try request.initialConfig { "BC:24:11:00:00:01" }
         #expect(config.main["net0"] == "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,type=veth")
         #expect(config.main["rootfs"] == "local:4")
+        #expect(config.main["unprivileged"] == "1")  // Proxmox's default for a new container
+        let privileged = CreateRequest(vmid: "100", template: "t", settings: [("unprivileged", "0")], password: nil, sshKeys: nil)
+        #expect(try privileged.initialConfig { "" }.main["unprivileged"] == nil)
         #expect(config.main["memory"] == "256")
         let bad = CreateRequest(vmid: "100", template: "t", settings: [("memory", "lots")], password: nil, sshKeys: nil)
         #expect(throws: UsageError.self) { try bad.initialConfig { "" } }
@@ -183,6 +186,10 @@ import Testing
             outcome.err
                 == "unprivileged containers need a subordinate id range for root: add the line 'root:100000:65536' to \(s.root)/subuid\n"
         )
+        #expect(s.leftovers.isEmpty)
+        // Unprivileged is the default, as in Proxmox.
+        let byDefault = Self.run(["create", "100", s.root + "/t.tar"] + s.options, subuid: s.root + "/subuid")
+        #expect(byDefault.err.hasPrefix("unprivileged containers need a subordinate id range for root"))
         #expect(s.leftovers.isEmpty)
     }
 

@@ -56,7 +56,7 @@ let lifecycleSuite = BenchmarkSuite(name: "lifecycle") {
         return
     }
     let create = try? runner.run(
-        Command(binary, ["create", vmid, root + "/bb.tar.gz", "-rootfs", "bench:0", "-ostype", "unmanaged"] + options))
+        Command(binary, ["create", vmid, root + "/bb.tar.gz", "-rootfs", "bench:0", "-ostype", "unmanaged", "-unprivileged", "0"] + options))
     guard let create, create.status.isSuccess else {
         print("skipped: could not create the container: \(create.map { String(decoding: $0.standardError, as: UTF8.self) } ?? "")")
         return

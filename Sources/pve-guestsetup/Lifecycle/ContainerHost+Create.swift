@@ -43,7 +43,8 @@ struct CreateRequest: Sendable {
     var password: String?
     var sshKeys: String?
 
-    var unprivileged: Bool { settings.last { $0.key == "unprivileged" }.map { $0.value == "1" } ?? false }
+    /// Proxmox's create defaults to an unprivileged container unless `-unprivileged 0` is given.
+    var unprivileged: Bool { settings.last { $0.key == "unprivileged" }.map { $0.value != "0" } ?? true }
 
     /// The config `pct create` writes before allocation: the given keys validated, `netN`
     /// completed with `type=veth` and a generated `hwaddr`, `rootfs` defaulted.
@@ -60,8 +61,11 @@ struct CreateRequest: Sendable {
                 throw UsageError("\(key): \(error.message)")
             }
         }
-        if config.main["rootfs"] == nil {
-            do { try config.set("rootfs", to: "local:4") } catch { throw UsageError(error.message) }
+        do {
+            if config.main["rootfs"] == nil { try config.set("rootfs", to: "local:4") }
+            if unprivileged { try config.set("unprivileged", to: "1") } else { config.remove("unprivileged") }
+        } catch {
+            throw UsageError(error.message)
         }
         return config
     }
@@ -144,11 +148,11 @@ extension ContainerHost {
         let vmid = request.vmid
         if configExists(vmid) { throw CommandFailure("CT \(vmid) already exists on node '\(storageHost.node)'") }
         var config = try request.initialConfig { NetworkInterface.randomMAC(prefix: "BC:24:11") }
+        let archive = try templatePath(request.template)
         if request.unprivileged {
             try SubordinateIDs.check(subuidPath)
             try SubordinateIDs.check(subgidPath)
         }
-        let archive = try templatePath(request.template)
         try locked(vmid) { () throws in
             if configExists(vmid) { throw CommandFailure("CT \(vmid) already exists on node '\(storageHost.node)'") }
             try writeConfig(vmid, Array("lock: create\n".utf8))
@@ -171,6 +175,10 @@ extension ContainerHost {
                     warn: warn)
                 unmountVolumes(vmid, config: config, warn: warn)
                 mounted = false
+                // Proxmox's defaults, written after the setup.
+                if (config.main["hostname"] ?? "").isEmpty { try config.set("hostname", to: "CT\(vmid)") }
+                if (config.main["memory"] ?? "0") == "0" { try config.set("memory", to: "512") }
+                if config.main["swap"] == nil { try config.set("swap", to: "512") }
                 try writeConfig(vmid, try ConfigWriter.write(config))
             } catch {
                 if mounted { unmountVolumes(vmid, config: config, warn: warn) }
@@ -180,9 +188,15 @@ extension ContainerHost {
                 }
                 removeLXCDirectory(vmid)
                 unlink(configPath(vmid))
-                if let failure = error as? CommandFailure { throw failure }
-                if let e = error as? StorageError { throw CommandFailure(e.message) }
-                throw CommandFailure("\(error)")
+                let text: String
+                if let failure = error as? CommandFailure {
+                    text = failure.message
+                } else if let e = error as? StorageError {
+                    text = e.message
+                } else {
+                    text = "\(error)"
+                }
+                throw CommandFailure("unable to create CT \(vmid) - \(text)")
             }
         }
     }

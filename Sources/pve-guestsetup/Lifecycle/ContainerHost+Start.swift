@@ -166,7 +166,7 @@ extension ContainerHost {
             if config.main["protection"].map({ $0 == "1" }) == true {
                 throw CommandFailure("can't remove CT \(vmid) - protection mode enabled")
             }
-            if state(vmid) != .stopped { throw CommandFailure("CT \(vmid) is running - destroy failed") }
+            if state(vmid) != .stopped { throw CommandFailure("unable to destroy CT \(vmid) - container is running") }
             unmountVolumes(vmid, config: config, warn: warn)
             let storageConfig = try failing { () throws(StorageError) in try storage.storageConfig(warn: warn) }
             for volume in ownedVolumes(vmid, config: config) {
