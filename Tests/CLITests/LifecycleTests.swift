@@ -207,60 +207,60 @@ import Testing
     @Test func lockedConfigIsRefused() {
         let s = Scratch()
         defer { s.remove() }
-        _ = TestFiles.write(s.conf + "/100.conf", Array("lock: backup\nmemory: 512\nrootfs: scratch:100/x.raw\n".utf8))
-        for command in [["start", "100"], ["destroy", "100"], ["set", "100", "-memory", "256"]] {
+        _ = TestFiles.write(s.conf + "/16002.conf", Array("lock: backup\nmemory: 512\nrootfs: scratch:16002/x.raw\n".utf8))
+        for command in [["start", "16002"], ["destroy", "16002"], ["set", "16002", "-memory", "256"]] {
             let outcome = Self.run(command + s.options)
             #expect(outcome.code == 1, "\(command)")
             #expect(outcome.err == "CT is locked (backup)\n", "\(command)")
         }
-        #expect(TestFiles.readString(s.conf + "/100.conf") == "lock: backup\nmemory: 512\nrootfs: scratch:100/x.raw\n")
+        #expect(TestFiles.readString(s.conf + "/16002.conf") == "lock: backup\nmemory: 512\nrootfs: scratch:16002/x.raw\n")
     }
 
     @Test func configEditsWithoutAContainerRunning() throws {
         // set/pending/config/unlock/snapshot on a stopped (here: unknown to LXC) container.
         let s = Scratch()
         defer { s.remove() }
-        _ = TestFiles.write(s.conf + "/100.conf", Array("memory: 512\nrootfs: scratch:100/x.raw,size=1G\n".utf8))
+        _ = TestFiles.write(s.conf + "/16001.conf", Array("memory: 512\nrootfs: scratch:16001/x.raw,size=1G\n".utf8))
         let lxcOptions = s.options
-        #expect(Self.run(["set", "100", "-memory", "1024", "--swap", "128"] + lxcOptions).code == 0)
-        #expect(Self.run(["config", "100"] + lxcOptions).out == "memory: 1024\nrootfs: scratch:100/x.raw,size=1G\nswap: 128\n")
-        #expect(Self.run(["set", "100", "--delete", "swap"] + lxcOptions).code == 0)
-        #expect(Self.run(["set", "100", "--net0", "name=eth0,bridge=br0"] + lxcOptions).code == 0)
-        let net = Self.run(["config", "show", "100"] + lxcOptions).out
+        #expect(Self.run(["set", "16001", "-memory", "1024", "--swap", "128"] + lxcOptions).code == 0)
+        #expect(Self.run(["config", "16001"] + lxcOptions).out == "memory: 1024\nrootfs: scratch:16001/x.raw,size=1G\nswap: 128\n")
+        #expect(Self.run(["set", "16001", "--delete", "swap"] + lxcOptions).code == 0)
+        #expect(Self.run(["set", "16001", "--net0", "name=eth0,bridge=br0"] + lxcOptions).code == 0)
+        let net = Self.run(["config", "show", "16001"] + lxcOptions).out
         #expect(net.contains("net0: name=eth0,bridge=br0,hwaddr=BC:24:11:"))
         #expect(net.contains(",type=veth\n"))
-        let digest = try ConfigDocument(bytes: TestFiles.read(s.conf + "/100.conf")!, file: "", vmid: "100").config.digest
+        let digest = try ConfigDocument(bytes: TestFiles.read(s.conf + "/16001.conf")!, file: "", vmid: "16001").config.digest
         #expect(
-            Self.run(["set", "100", "-memory", "64", "--digest", "0000"] + lxcOptions).err
+            Self.run(["set", "16001", "-memory", "64", "--digest", "0000"] + lxcOptions).err
                 == "detected modified configuration - file changed by other user? Try again.\n")
-        #expect(Self.run(["set", "100", "-memory", "64", "--digest", digest] + lxcOptions).code == 0)
-        #expect(Self.run(["snapshot", "100", "first"] + lxcOptions).code == 0)
-        #expect(Self.run(["listsnapshot", "100"] + lxcOptions).out.hasPrefix("`-> first "))
-        #expect(Self.run(["set", "100", "-memory", "2048"] + lxcOptions).code == 0)
-        #expect(Self.run(["rollback", "100", "first"] + lxcOptions).code == 0)
-        #expect(Self.run(["config", "100"] + lxcOptions).out.contains("memory: 64\n"))
-        #expect(Self.run(["config", "100", "--snapshot", "first"] + lxcOptions).out.contains("memory: 64\n"))
-        #expect(Self.run(["delsnapshot", "100", "first"] + lxcOptions).code == 0)
-        #expect(Self.run(["listsnapshot", "100"] + lxcOptions).out == "`-> current You are here!\n")
-        _ = TestFiles.write(s.conf + "/100.conf", Array("lock: create\nmemory: 512\n".utf8))
-        #expect(Self.run(["set", "100", "-memory", "256", "--skiplock"] + lxcOptions).code == 0)
-        #expect(Self.run(["unlock", "100"] + lxcOptions).code == 0)
-        #expect(TestFiles.readString(s.conf + "/100.conf") == "memory: 256\n")
-        #expect(Self.run(["pending", "100"] + lxcOptions).out == "cur memory: 256\n")
+        #expect(Self.run(["set", "16001", "-memory", "64", "--digest", digest] + lxcOptions).code == 0)
+        #expect(Self.run(["snapshot", "16001", "first"] + lxcOptions).code == 0)
+        #expect(Self.run(["listsnapshot", "16001"] + lxcOptions).out.hasPrefix("`-> first "))
+        #expect(Self.run(["set", "16001", "-memory", "2048"] + lxcOptions).code == 0)
+        #expect(Self.run(["rollback", "16001", "first"] + lxcOptions).code == 0)
+        #expect(Self.run(["config", "16001"] + lxcOptions).out.contains("memory: 64\n"))
+        #expect(Self.run(["config", "16001", "--snapshot", "first"] + lxcOptions).out.contains("memory: 64\n"))
+        #expect(Self.run(["delsnapshot", "16001", "first"] + lxcOptions).code == 0)
+        #expect(Self.run(["listsnapshot", "16001"] + lxcOptions).out == "`-> current You are here!\n")
+        _ = TestFiles.write(s.conf + "/16001.conf", Array("lock: create\nmemory: 512\n".utf8))
+        #expect(Self.run(["set", "16001", "-memory", "256", "--skiplock"] + lxcOptions).code == 0)
+        #expect(Self.run(["unlock", "16001"] + lxcOptions).code == 0)
+        #expect(TestFiles.readString(s.conf + "/16001.conf") == "memory: 256\n")
+        #expect(Self.run(["pending", "16001"] + lxcOptions).out == "cur memory: 256\n")
         #expect(
-            Self.run(["status", "100", "--verbose"] + lxcOptions).out
-                == "status: stopped\nname: CT100\ncpus: 1\nmaxmem: 268435456\nmaxswap: 536870912\n")
+            Self.run(["status", "16001", "--verbose"] + lxcOptions).out
+                == "status: stopped\nname: CT16001\ncpus: 1\nmaxmem: 268435456\nmaxswap: 536870912\n")
         let list = Self.run(["list"] + lxcOptions)
-        #expect(list.out.hasPrefix("VMID       Status     Lock       Name\n100        stopped"))
+        #expect(list.out.hasPrefix("VMID       Status     Lock       Name\n16001      stopped"))
     }
 
     @Test func missingConfig() {
         let s = Scratch()
         defer { s.remove() }
-        for command in [["destroy", "100"], ["set", "100", "-memory", "1"], ["config", "100"], ["shutdown", "100"]] {
+        for command in [["destroy", "16003"], ["set", "16003", "-memory", "1"], ["config", "16003"], ["shutdown", "16003"]] {
             let outcome = Self.run(command + s.options)
             #expect(outcome.code == 1, "\(command)")
-            #expect(outcome.err == "Configuration file '\(s.conf)/100.conf' does not exist\n", "\(command)")
+            #expect(outcome.err == "Configuration file '\(s.conf)/16003.conf' does not exist\n", "\(command)")
         }
     }
 }

@@ -4,8 +4,8 @@ import PVEStorage
 enum StorageOptions {
     /// Whether bind mounts are verified after mounting; tests running a recording runner turn it off.
     @TaskLocal static var verifiesBindMounts = true
-    /// Where the config locks are; tests use a directory of their own.
-    @TaskLocal static var lockDirectory = "/run/lock/lxc"
+    /// Where the config locks are (the config-edit session's); tests use a directory of their own.
+    @TaskLocal static var lockDirectory = ConfigEditSession.lockDirectory
 
     static let common: [OptionSpec] = [
         .value("--config-dir", valueName: "dir", help: "Directory of <vmid>.conf files (default /etc/pve/lxc)."),

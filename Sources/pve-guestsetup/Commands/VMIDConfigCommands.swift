@@ -103,8 +103,7 @@ enum UnlockCommand: CLICommand {
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let (parsed, host) = try LifecycleOptions.parse(self, args, console: &console) else { return 0 }
-        try host.unlock(parsed.positionals[0])
-        return 0
+        return try LifecycleOptions.perform(console: &console) { warn in try host.unlock(parsed.positionals[0], warn: warn) }
     }
 }
 
@@ -167,8 +166,9 @@ enum DelSnapshotCommand: CLICommand {
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let (parsed, host) = try LifecycleOptions.parse(self, args, console: &console, positionals: ["vmid", "snapname"])
         else { return 0 }
-        try host.deleteSnapshot(parsed.positionals[0], name: parsed.positionals[1], force: parsed.flag("--force"))
-        return 0
+        return try LifecycleOptions.perform(console: &console) { warn in
+            try host.deleteSnapshot(parsed.positionals[0], name: parsed.positionals[1], force: parsed.flag("--force"), warn: warn)
+        }
     }
 }
 
@@ -187,8 +187,9 @@ enum RollbackCommand: CLICommand {
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let (parsed, host) = try LifecycleOptions.parse(self, args, console: &console, positionals: ["vmid", "snapname"])
         else { return 0 }
-        try host.rollback(parsed.positionals[0], name: parsed.positionals[1])
-        return 0
+        return try LifecycleOptions.perform(console: &console) { warn in
+            try host.rollback(parsed.positionals[0], name: parsed.positionals[1], warn: warn)
+        }
     }
 }
 

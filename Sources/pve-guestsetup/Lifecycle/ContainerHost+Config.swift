@@ -55,11 +55,8 @@ extension ContainerHost {
     /// cpulimit and cpuunits are applied now through the container's cgroup and the rest is queued
     /// as pending (applied by the next start). `netN` values are completed (type, hwaddr).
     func set(_ vmid: String, _ request: SetRequest, warn: (String) -> Void) throws {
-        try editConfig(vmid) { (config: inout ContainerConfig) throws in
-            if let digest = request.digest, digest != config.digest {
-                throw CommandFailure("detected modified configuration - file changed by other user? Try again.")
-            }
-            if !request.skipLock { try failing { () throws(ConfigOperationError) in try config.checkLock() } }
+        let options = ConfigEditSession.Options(skipLock: request.skipLock, digest: request.digest)
+        try editConfig(vmid, options: options, warn: warn) { (config: inout ContainerConfig) throws in
             let running = state(vmid) != .stopped
             for key in request.deletes {
                 let warning = try failing { () throws(ConfigEditError) -> String? in
@@ -110,14 +107,15 @@ extension ContainerHost {
     }
 
     /// `pct unlock`: removes any `lock`.
-    func unlock(_ vmid: String) throws {
-        try editConfig(vmid) { (config: inout ContainerConfig) in config.remove("lock", from: .main) }
+    func unlock(_ vmid: String, warn: (String) -> Void) throws {
+        let options = ConfigEditSession.Options(skipLock: true)
+        try editConfig(vmid, options: options, warn: warn) { (config: inout ContainerConfig) in config.remove("lock", from: .main) }
     }
 
     /// `pct snapshot`, `delsnapshot`, `rollback` on the config (volumes of `dir` storages have no
     /// snapshots; their data is not copied).
     func snapshot(_ vmid: String, name: String, description: String?, warn: (String) -> Void) throws {
-        try editConfig(vmid) { (config: inout ContainerConfig) throws in
+        try editConfig(vmid, options: Self.snapshotEdit, warn: warn) { (config: inout ContainerConfig) throws in
             let outcome = try failing { () throws(ConfigOperationError) in
                 try ContainerConfig.validateSnapshotName(name)
                 return try config.createSnapshot(name, description: description, snaptime: Int(HostFacts.now()))
@@ -126,15 +124,18 @@ extension ContainerHost {
         }
     }
 
-    func deleteSnapshot(_ vmid: String, name: String, force: Bool) throws {
-        try editConfig(vmid) { (config: inout ContainerConfig) throws in
+    func deleteSnapshot(_ vmid: String, name: String, force: Bool, warn: (String) -> Void) throws {
+        try editConfig(vmid, options: Self.snapshotEdit, warn: warn) { (config: inout ContainerConfig) throws in
             _ = try failing { () throws(ConfigOperationError) in try config.deleteSnapshot(name, force: force) }
         }
     }
 
-    func rollback(_ vmid: String, name: String) throws {
+    /// Snapshot operations check their own locks (as `config snapshot`).
+    static var snapshotEdit: ConfigEditSession.Options { ConfigEditSession.Options(checkLock: false) }
+
+    func rollback(_ vmid: String, name: String, warn: (String) -> Void) throws {
         if state(vmid) != .stopped { throw CommandFailure("CT \(vmid) is running - rollback needs a stopped container") }
-        try editConfig(vmid) { (config: inout ContainerConfig) throws in
+        try editConfig(vmid, options: Self.snapshotEdit, warn: warn) { (config: inout ContainerConfig) throws in
             try failing { () throws(ConfigOperationError) in try config.rollbackSnapshot(name, vmid: vmid) }
         }
     }

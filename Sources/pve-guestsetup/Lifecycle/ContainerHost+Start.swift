@@ -175,7 +175,7 @@ extension ContainerHost {
             }
             removeLXCDirectory(vmid)
             if unlink(configPath(vmid)) != 0 {
-                throw CommandFailure("unable to remove '\(configPath(vmid))' - \(ConfigFileIO.errnoText(errno))")
+                throw CommandFailure("unable to remove '\(configPath(vmid))' - \(String(cString: strerror(errno)))")
             }
         }
     }

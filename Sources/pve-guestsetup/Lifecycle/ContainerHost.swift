@@ -62,21 +62,21 @@ struct ContainerHost: Sendable {
         }
     }
 
-    /// Runs `body` under the container's config lock with its config; writes the config back when
-    /// `body` changed it. This is the single entry point the config-edit orchestrator replaces.
-    func editConfig<T>(
-        _ vmid: String, _ body: (inout ContainerConfig) throws -> T
-    ) throws -> T {
-        try locked(vmid) { () throws -> T in
-            var document = try readConfig(vmid)
-            var config = document.config
-            let result = try body(&config)
-            if config != document.config {
-                document.update(to: config)
-                try writeConfig(vmid, document.bytes)
-            }
-            return result
+    /// Edits `<vmid>.conf` through the CLI's config-edit session (per-VMID flock, bounded read,
+    /// Proxmox's reader warnings, `lock:` and `--digest` refusals, atomic write keeping owner and
+    /// mode): the one place `set`, `unlock` and the snapshot verbs change a config.
+    func editConfig(
+        _ vmid: String, options: ConfigEditSession.Options = ConfigEditSession.Options(), warn: (String) -> Void,
+        _ body: (inout ContainerConfig) throws -> Void
+    ) throws {
+        guard configExists(vmid) else { throw CommandFailure("Configuration file '\(configPath(vmid))' does not exist") }
+        let captured = CapturedOutput()
+        var console = captured.console
+        defer {
+            for line in captured.stderr.split(separator: "\n") { warn(String(line)) }
         }
+        let session = ConfigEditSession(path: configPath(vmid), vmid: vmid, options: options)
+        try session.run(console: &console) { (config: inout ContainerConfig, _: inout Console) throws in try body(&config) }
     }
 
     /// Runs `body` holding the per-VMID flock (`<lockDirectory>/pve-config-<vmid>.lock`).
