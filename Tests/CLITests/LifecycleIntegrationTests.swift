@@ -103,6 +103,13 @@ import Testing
             #expect(TestFiles.readString(s.lxc + "/901/config")?.contains("lxc.net.0.link = \(bridge)\n") == true)
             #expect(run(["start", "901"]).err == "CT 901 already running\n")
 
+            // memory is applied at once on a running container; hostname waits for the next start.
+            #expect(run(["set", "901", "-memory", "256"]).code == 0)
+            let v1 = access("/sys/fs/cgroup/cgroup.controllers", F_OK) != 0
+            let limit = try? SpawnRunner().run(
+                Command("/usr/bin/lxc-cgroup", ["-P", s.lxc, "-n", "901", v1 ? "memory.limit_in_bytes" : "memory.max"]))
+            #expect(limit?.outputText.split(whereSeparator: \.isWhitespace).first == "268435456")
+            #expect(run(["pending", "901"]).out.contains("cur memory: 256\n"))
             #expect(run(["set", "901", "-hostname", "second"]).code == 0)
             #expect(run(["pending", "901"]).out.contains("new hostname: second\n"))
             let reboot = run(["reboot", "901", "--timeout", "10"])
@@ -135,6 +142,53 @@ import Testing
     @Test func privileged() throws { try flow(unprivileged: false) }
 
     @Test func unprivileged() throws { try flow(unprivileged: true) }
+
+    /// An Alpine-looking busybox template: the post-create setup (password, SSH keys, hostname,
+    /// network) and the pre-start setup (a pending hostname reaches /etc/hostname) run.
+    @Test func detectedOSGetsSetUp() throws {
+        if let reason = Self.skipReason {
+            print("skipping: \(reason)")
+            return
+        }
+        let s = LifecycleTests.Scratch()
+        defer {
+            _ = Self.shell("lxc-stop -P '\(s.lxc)' -n 906 --kill 2>/dev/null; umount '\(s.lxc)/906/rootfs' 2>/dev/null")
+            s.remove()
+        }
+        _ = Self.buildTemplate(s.root)
+        let tpl = s.root + "/tpl"
+        let alpine = """
+            set -e; cd '\(tpl)'; mkdir -p run var usr etc/network
+            printf 'NAME="Alpine Linux"\\nID=alpine\\nVERSION_ID=3.20.0\\n' > etc/os-release
+            echo 3.20.0 > etc/alpine-release; echo 'root:x:0:0:root:/root:/bin/sh' > etc/passwd
+            echo 'root:*:19000:0:::::' > etc/shadow; echo '::sysinit:/bin/true' > etc/inittab
+            tar -C '\(tpl)' --numeric-owner -cJf '\(s.root)/alpine.tar.xz' .
+            """
+        #expect(Self.shell(alpine)?.status.isSuccess == true)
+        let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test@host\n"
+        _ = TestFiles.write(s.root + "/key.pub", Array(key.utf8))
+        let create = LifecycleTests.run(
+            [
+                "create", "906", s.root + "/alpine.tar.xz", "-rootfs", "scratch:0", "-unprivileged", "0", "-hostname", "alp",
+                "--password", "secret123", "--ssh-public-keys", s.root + "/key.pub",
+            ] + s.options)
+        #expect(create.code == 0, "\(create.err)")
+        guard create.code == 0 else { return }
+        #expect(TestFiles.readString(s.conf + "/906.conf")?.contains("ostype: alpine\n") == true)
+        let rootfs = s.store + "/images/906/subvol-906-disk-0.subvol"
+        #expect(TestFiles.readString(rootfs + "/etc/shadow")?.hasPrefix("root:$6$") == true)
+        #expect(TestFiles.readString(rootfs + "/root/.ssh/authorized_keys")?.contains(key) == true)
+        #expect(TestFiles.readString(rootfs + "/etc/hostname") == "alp\n")
+        let start = LifecycleTests.run(["start", "906"] + s.options)
+        #expect(start.code == 0, "\(start.err)")
+        guard start.code == 0 else { return }
+        #expect(LifecycleTests.run(["set", "906", "-hostname", "alp2"] + s.options).code == 0)
+        #expect(LifecycleTests.run(["reboot", "906", "--timeout", "10"] + s.options).code == 0)
+        #expect(Self.inside("906", s.lxc, ["/bin/cat", "/etc/hostname"]) == "alp2\n")
+        #expect(LifecycleTests.run(["stop", "906"] + s.options).code == 0)
+        #expect(LifecycleTests.run(["destroy", "906"] + s.options).code == 0)
+        #expect(s.leftovers.isEmpty, "left: \(s.leftovers)")
+    }
 
     @Test func badTemplateLeavesNothing() throws {
         if let reason = Self.skipReason {
