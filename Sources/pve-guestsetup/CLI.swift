@@ -77,6 +77,7 @@ enum CLI {
         RollbackCommand.self,
         StatusCommand.self,
         EnterCommand.self,
+        ConsoleCommand.self,
         ExecCommand.self,
         MountCommand.self,
         UnmountCommand.self,

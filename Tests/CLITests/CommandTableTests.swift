@@ -160,7 +160,7 @@ import Testing
         TestFiles.write(dir + "/notes.txt", [])
         let got = try complete(
             [
-                "pve-guestsetup co", "pve-guestsetup config ", "pve-guestsetup config format --j",
+                "pve-guestsetup conf", "pve-guestsetup config ", "pve-guestsetup config format --j",
                 "pve-guestsetup start ", "pve-guestsetup config get --vmid ", "pve-guestsetup config get 1",
                 "pve-guestsetup propstr n", "pve-guestsetup apply --hook post-", "pve-guestsetup status 100 --js",
                 "pve-guestsetup config snapshot ro", "pve-guestsetup config get 100.conf mem",

@@ -160,6 +160,13 @@ import Testing
         #expect(outcome.err.contains("Usage: pve-guestsetup"))
     }
 
+    @Test func consolePrintsLXCsCommand() {
+        let outcome = Self.run(["console", "100", "--escape", "^b", "--print-command", "--lxcpath", "/srv/lxc"])
+        #expect(outcome.code == 0)
+        #expect(outcome.out == "/usr/bin/lxc-console -n 100 -P /srv/lxc -e '^b'\n")
+        #expect(Self.run(["console", "100", "--escape", "12"]).code == 64)
+    }
+
     @Test func missingTemplateLeavesNothing() {
         let s = Scratch()
         defer { s.remove() }

@@ -254,3 +254,36 @@ enum ListCommand: CLICommand {
         return 0
     }
 }
+
+/// `console <vmid>`: the container's console on this terminal, like `pct console`.
+enum ConsoleCommand: CLICommand {
+    static let spec = CommandSpec(
+        name: "console",
+        abstract: "Attach to a running container's console (pct console).",
+        usage: "console <vmid> [--escape <key>] [--print-command] [--lxcpath <dir>] [--config-dir <dir>] [--storage-config <file>]",
+        discussion: """
+            Like 'pct console': 'lxc-console -n <vmid>' on this terminal (leave with Ctrl+<key> q; default key a).
+            """,
+        arguments: [LifecycleOptions.vmidArgument],
+        options: [.value("--escape", valueName: "key", help: "Escape key: a letter, optionally after '^' (default ^a).")]
+            + RuntimeContext.commonOptions,
+        examples: [("console 100", "Container 100's console; Ctrl+a q leaves it.")]
+    )
+
+    static func run(_ args: [String], console: inout Console) throws -> Int32 {
+        guard let parsed = try parse(args, console: &console) else { return 0 }
+        let vmid = try LifecycleOptions.checkedVMID(try parsed.requirePositionals(["vmid"])[0])
+        let lxc = try RuntimeContext.lxc(parsed)
+        let command = try RuntimeContext.mapErrors { () throws(RuntimeError) in
+            try lxc.consoleCommand(vmid, mode: .tty, escape: parsed.value("--escape"))
+        }
+        if parsed.flag("--print-command") {
+            console.out(command.description + "\n")
+            return 0
+        }
+        return try RuntimeContext.mapErrors { () throws(RuntimeError) -> Int32 in
+            try lxc.requireRunning(vmid)
+            return try RuntimeContext.runner.run(command, options: .interactive).status.exitCode
+        }
+    }
+}
