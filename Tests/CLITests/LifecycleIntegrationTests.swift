@@ -131,6 +131,12 @@ import Testing
             #expect(stop.code == 0, "stop: \(stop.err)")
             #expect(run(["stop", "901"]).err == "CT 901 not running\n")
             #expect(run(["reboot", "901"]).err == "CT 901 not running\n")
+            // A new mount point volume, as pct set -mp0 STORAGE:SIZE allocates it (destroy removes it).
+            #expect(run(["set", "901", "-mp0", "scratch:0,mp=/data"]).code == 0)
+            #expect(TestFiles.readString(s.conf + "/901.conf")?.contains("mp0: scratch:901/subvol-901-disk-1.subvol,mp=/data,size=0T\n") == true)
+            var mp = stat()
+            #expect(lstat(s.store + "/images/901/subvol-901-disk-1.subvol", &mp) == 0)
+            #expect(mp.st_uid == (unprivileged ? 100_000 : 0))
             #expect(run(["push", "901", payload, "/root/x"]).err == "CT 901 not running\n")
             let destroy = run(["destroy", "901"])
             #expect(destroy.code == 0, "destroy: \(destroy.err)")

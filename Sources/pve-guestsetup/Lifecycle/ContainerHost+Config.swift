@@ -56,35 +56,65 @@ extension ContainerHost {
     /// as pending (applied by the next start). `netN` values are completed (type, hwaddr).
     func set(_ vmid: String, _ request: SetRequest, warn: (String) -> Void) throws {
         let options = ConfigEditSession.Options(skipLock: request.skipLock, digest: request.digest)
-        try editConfig(vmid, options: options, warn: warn) { (config: inout ContainerConfig) throws in
-            let running = state(vmid) != .stopped
-            for key in request.deletes {
-                let warning = try failing { () throws(ConfigEditError) -> String? in
-                    running ? try config.queuePendingDeletion(key, vmid: vmid) : try config.deleteApplying(key, vmid: vmid)
-                }
-                if let warning { warn(warning) }
+        var allocated: [String] = []
+        do {
+            try editConfig(vmid, options: options, warn: warn) { (config: inout ContainerConfig) throws in
+                try applySet(vmid, request, to: &config, allocated: &allocated, warn: warn)
             }
-            for (key, raw) in request.settings {
-                var value = raw
-                if key.hasPrefix("net"), Int(key.dropFirst(3)) != nil {
-                    value = try failing { () throws(PropertyStringError) in
-                        try NetworkInterface(parsing: raw) { NetworkInterface.randomMAC(prefix: "BC:24:11") }.propertyString
-                    }
-                }
-                value = try failing { () throws(ConfigEditError) in try ConfigValidation.validate(key: key, value: value) }
-                if !running {
-                    try failing { () throws(ConfigEditError) in try config.setApplying(key, to: value, vmid: vmid) }
-                } else if let settings = HotApply.cgroupSettings(key, value, config: config, v2: cgroupV2),
-                    applyCgroup(vmid, settings, warn: warn)
-                {
-                    try failing { () throws(ConfigEditError) in try config.setApplying(key, to: value, vmid: vmid) }
-                } else {
-                    try failing { () throws(ConfigEditError) in try config.queuePendingValue(key, value, vmid: vmid) }
+        } catch {
+            // Volumes made for `-mpN STORAGE:SIZE` go again when the edit fails.
+            if !allocated.isEmpty, let storageConfig = try? storage.storageConfig() {
+                for volume in allocated {
+                    try? storageHost.free(volume, config: storageConfig)
+                    removeEmptyImageDirectory(volume, config: storageConfig)
                 }
             }
-            for key in request.reverts { config.revertPending(key) }
-            config.cleanupPending()
+            throw error
         }
+    }
+
+    /// The changes of `set` on the locked, loaded config.
+    private func applySet(
+        _ vmid: String, _ request: SetRequest, to config: inout ContainerConfig, allocated: inout [String],
+        warn: (String) -> Void
+    ) throws {
+        let running = state(vmid) != .stopped
+        for key in request.deletes {
+            let warning = try failing { () throws(ConfigEditError) -> String? in
+                running ? try config.queuePendingDeletion(key, vmid: vmid) : try config.deleteApplying(key, vmid: vmid)
+            }
+            if let warning { warn(warning) }
+        }
+        for (key, raw) in request.settings {
+            var value = raw
+            if key.hasPrefix("net"), Int(key.dropFirst(3)) != nil {
+                value = try failing { () throws(PropertyStringError) in
+                    try NetworkInterface(parsing: raw) { NetworkInterface.randomMAC(prefix: "BC:24:11") }.propertyString
+                }
+            }
+            if key.hasPrefix("mp"), let mount = try? MountPoint(parsing: value, kind: .mountPoint), mount.newVolumeRequest != nil {
+                // `-mpN STORAGE:SIZE`: a new volume, as pct set allocates it.
+                let storageConfig = try failing { () throws(StorageError) in try storage.storageConfig(warn: warn) }
+                let owner = try failing { () throws(StorageError) in try ContainerRootOwner(config: config) }
+                let made = try failing { () throws(StorageError) in
+                    try storageHost.createDisks([(key, mount)], vmid: vmid, config: storageConfig, rootOwner: owner)
+                }
+                allocated += made.volumes
+                value = made.mountPoints[0].value.propertyString
+            }
+            value = try failing { () throws(ConfigEditError) in try ConfigValidation.validate(key: key, value: value) }
+            if !running {
+                try failing { () throws(ConfigEditError) in try config.setApplying(key, to: value, vmid: vmid) }
+            } else if let settings = HotApply.cgroupSettings(key, value, config: config, v2: cgroupV2),
+                applyCgroup(vmid, settings, warn: warn)
+            {
+                try failing { () throws(ConfigEditError) in try config.setApplying(key, to: value, vmid: vmid) }
+            } else {
+                try failing { () throws(ConfigEditError) in try config.queuePendingValue(key, value, vmid: vmid) }
+            }
+        }
+        for key in request.reverts { config.revertPending(key) }
+        config.cleanupPending()
     }
 
     /// Whether the host has the unified cgroup hierarchy (v2) at /sys/fs/cgroup.

@@ -180,10 +180,11 @@ extension ContainerHost {
         }
     }
 
-    /// The storage volumes of this container in the config (rootfs, mpN, unusedN; snapshots too),
+    /// The storage volumes of this container in the config (rootfs, mpN, unusedN; pending values and
+    /// snapshots too),
     /// owned by `vmid` (`STORAGE:VMID/…`), each once.
     func ownedVolumes(_ vmid: String, config: ContainerConfig) -> [String] {
-        var sections = [config.main]
+        var sections = [config.main, config.pending]
         sections += config.snapshots.values
         var seen: [String] = []
         for section in sections {
