@@ -63,16 +63,7 @@ enum LifecycleOptions {
         return (parsed, try host(parsed))
     }
 
-    static func checkedVMID(_ id: String) throws(UsageError) -> String {
-        let bytes = Array(id.utf8)
-        let valid =
-            (3...9).contains(bytes.count) && bytes[0] >= UInt8(ascii: "1") && bytes[0] <= UInt8(ascii: "9")
-            && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        guard valid else {
-            throw UsageError("The value '\(id)' is invalid for '<vmid>': value does not look like a valid VM ID")
-        }
-        return id
-    }
+    static func checkedVMID(_ id: String) throws(UsageError) -> String { try VMID.check(id, argument: "<vmid>") }
 
     /// The host locations from `--config-dir`, `--storage-config`, `--lxcpath`.
     static func host(_ parsed: ParsedArguments) throws(UsageError) -> ContainerHost {

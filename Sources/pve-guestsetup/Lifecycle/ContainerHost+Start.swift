@@ -232,8 +232,7 @@ extension ContainerHost {
         return names.compactMap { name -> String? in
             guard name.hasSuffix(".conf") else { return nil }
             let id = String(name.dropLast(5))
-            guard let n = Int(id), n >= 100, String(n) == id else { return nil }
-            return id
+            return VMID.isValid(id) ? id : nil
         }.sorted { Int($0)! < Int($1)! }
     }
 }
