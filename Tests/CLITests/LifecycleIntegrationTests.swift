@@ -176,7 +176,7 @@ import Testing
         let create = LifecycleTests.run(
             [
                 "create", "906", s.root + "/alpine.tar.xz", "-rootfs", "scratch:0", "-unprivileged", "0", "-hostname", "alp",
-                "--password", "secret123", "--ssh-public-keys", s.root + "/key.pub",
+                "--password", "secret123", "--ssh-public-keys", s.root + "/key.pub", "--start", "1",
             ] + s.options)
         #expect(create.code == 0, "\(create.err)")
         guard create.code == 0 else { return }
@@ -185,9 +185,9 @@ import Testing
         #expect(TestFiles.readString(rootfs + "/etc/shadow")?.hasPrefix("root:$6$") == true)
         #expect(TestFiles.readString(rootfs + "/root/.ssh/authorized_keys")?.contains(key) == true)
         #expect(TestFiles.readString(rootfs + "/etc/hostname") == "alp\n")
-        let start = LifecycleTests.run(["start", "906"] + s.options)
-        #expect(start.code == 0, "\(start.err)")
-        guard start.code == 0 else { return }
+        let status = LifecycleTests.run(["status", "906"] + s.options)  // create --start 1 started it
+        #expect(status.out == "status: running\n")
+        guard status.out == "status: running\n" else { return }
         #expect(LifecycleTests.run(["set", "906", "-hostname", "alp2"] + s.options).code == 0)
         #expect(LifecycleTests.run(["reboot", "906", "--timeout", "10"] + s.options).code == 0)
         #expect(Self.inside("906", s.lxc, ["/bin/cat", "/etc/hostname"]) == "alp2\n")

@@ -107,6 +107,9 @@ import Testing
         #expect(config.main["net0"] == "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,type=veth")
         #expect(config.main["rootfs"] == "local:4")
         #expect(config.main["unprivileged"] == "1")  // Proxmox's default for a new container
+        var elsewhere = request
+        elsewhere.defaultStorage = "fast"
+        #expect(try elsewhere.initialConfig { "BC:24:11:00:00:02" }.main["rootfs"] == "fast:4")
         let privileged = CreateRequest(vmid: "100", template: "t", settings: [("unprivileged", "0")], password: nil, sshKeys: nil)
         #expect(try privileged.initialConfig { "" }.main["unprivileged"] == nil)
         #expect(config.main["memory"] == "256")
@@ -152,7 +155,7 @@ import Testing
         ["create", "100", "t.tar", "-memory", "lots"], ["create", "100", "t.tar", "--net0", "bridge=vmbr0"],
         ["set", "100"], ["set", "100", "-nokey", "1"], ["destroy"], ["shutdown", "100", "--timeout", "x"],
         ["push", "100", "a"], ["push", "100", "a", "b", "--perms", "999"], ["pull", "100"], ["snapshot", "100"],
-        ["list", "extra"],
+        ["list", "extra"], ["create", "100", "t.tar", "--start", "yes"],
     ])
     func usageErrorsExit64(_ args: [String]) {
         let outcome = Self.run(args)

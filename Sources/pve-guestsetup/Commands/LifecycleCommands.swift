@@ -99,13 +99,14 @@ enum CreateCommand: CLICommand {
         name: "create",
         abstract: "Create a container from a template tarball.",
         usage:
-            "create <vmid> <template> [-<key> <value>]... [--password <password>] [--ssh-public-keys <file>] [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
+            "create <vmid> <template> [-<key> <value>]... [--password <password>] [--ssh-public-keys <file>] [--storage <storage>] [--start <0|1>] [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
         discussion: """
             Like 'pct create': any config key is an option (-memory 512 or --memory 512). The template is a
             volume ID (local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst) or a path; gzip, xz and zstd
             tarballs are extracted by the host's tar with numeric owners (for --unprivileged 1 inside a user
             namespace mapping root to 100000, which /etc/subuid and /etc/subgid must allow). The rootfs is
-            allocated from --rootfs STORAGE:SIZE (default local:4: a 4 GiB ext4 image; size 0: a directory).
+            allocated from --rootfs STORAGE:SIZE (default <--storage>:4, local:4: a 4 GiB ext4 image; size 0: a
+            directory). --start 1 starts it afterwards.
             netN values get type=veth and a generated hwaddr; ostype and arch are detected; the post-create
             setup sets --password and --ssh-public-keys. On any failure everything made is removed again.
             """,
@@ -116,6 +117,8 @@ enum CreateCommand: CLICommand {
         options: [
             .value("--password", valueName: "password", help: "The root password inside the container."),
             .value("--ssh-public-keys", valueName: "file", help: "SSH public keys for root (authorized_keys)."),
+            .value("--storage", valueName: "storage", help: "Storage of the default rootfs (default local): <storage>:4."),
+            .value("--start", valueName: "0|1", help: "Start the container once it is created."),
         ] + StorageOptions.common,
         examples: [
             (
@@ -136,9 +139,15 @@ enum CreateCommand: CLICommand {
             guard let bytes = HostFacts.readHostFile(file) else { throw CommandFailure("unable to read '\(file)'") }
             keys = String(decoding: bytes, as: UTF8.self)
         }
-        let request = CreateRequest(
+        var request = CreateRequest(
             vmid: vmid, template: values[1], settings: settings, password: parsed.value("--password"), sshKeys: keys)
-        return try LifecycleOptions.perform(console: &console) { warn in try host.create(request, warn: warn) }
+        if let storage = parsed.value("--storage") { request.defaultStorage = storage }
+        let start = parsed.value("--start") ?? "0"
+        guard start == "0" || start == "1" else { throw UsageError("The value '\(start)' is invalid for '--start <0|1>'") }
+        return try LifecycleOptions.perform(console: &console) { warn in
+            try host.create(request, warn: warn)
+            if start == "1" { try host.start(vmid, warn: warn) }
+        }
     }
 }
 

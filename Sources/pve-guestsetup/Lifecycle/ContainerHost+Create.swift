@@ -42,6 +42,8 @@ struct CreateRequest: Sendable {
     var settings: [(key: String, value: String)]
     var password: String?
     var sshKeys: String?
+    /// The storage of the default rootfs (`pct create --storage`).
+    var defaultStorage = "local"
 
     /// Proxmox's create defaults to an unprivileged container unless `-unprivileged 0` is given.
     var unprivileged: Bool { settings.last { $0.key == "unprivileged" }.map { $0.value != "0" } ?? true }
@@ -62,7 +64,7 @@ struct CreateRequest: Sendable {
             }
         }
         do {
-            if config.main["rootfs"] == nil { try config.set("rootfs", to: "local:4") }
+            if config.main["rootfs"] == nil { try config.set("rootfs", to: defaultStorage + ":4") }
             if unprivileged { try config.set("unprivileged", to: "1") } else { config.remove("unprivileged") }
         } catch {
             throw UsageError(error.message)
