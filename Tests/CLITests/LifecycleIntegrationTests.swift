@@ -176,11 +176,13 @@ import Testing
         let create = LifecycleTests.run(
             [
                 "create", "906", s.root + "/alpine.tar.xz", "-rootfs", "scratch:0", "-unprivileged", "0", "-hostname", "alp",
-                "--password", "secret123", "--ssh-public-keys", s.root + "/key.pub", "--start", "1",
+                "--password", "secret123", "--ssh-public-keys", s.root + "/key.pub", "--start", "1", "-mp0",
+                "scratch:0,mp=/data",
             ] + s.options)
         #expect(create.code == 0, "\(create.err)")
         guard create.code == 0 else { return }
         #expect(TestFiles.readString(s.conf + "/906.conf")?.contains("ostype: alpine\n") == true)
+        #expect(TestFiles.readString(s.conf + "/906.conf")?.contains("mp0: scratch:906/subvol-906-disk-1.subvol,mp=/data,size=0T\n") == true)
         let rootfs = s.store + "/images/906/subvol-906-disk-0.subvol"
         #expect(TestFiles.readString(rootfs + "/etc/shadow")?.hasPrefix("root:$6$") == true)
         #expect(TestFiles.readString(rootfs + "/root/.ssh/authorized_keys")?.contains(key) == true)
@@ -191,6 +193,7 @@ import Testing
         #expect(LifecycleTests.run(["set", "906", "-hostname", "alp2"] + s.options).code == 0)
         #expect(LifecycleTests.run(["reboot", "906", "--timeout", "10"] + s.options).code == 0)
         #expect(Self.inside("906", s.lxc, ["/bin/cat", "/etc/hostname"]) == "alp2\n")
+        #expect(Self.inside("906", s.lxc, ["/bin/ls", "-d", "/data"]) == "/data\n")  // mp0 mounted
         #expect(LifecycleTests.run(["stop", "906"] + s.options).code == 0)
         #expect(LifecycleTests.run(["destroy", "906"] + s.options).code == 0)
         #expect(s.leftovers.isEmpty, "left: \(s.leftovers)")

@@ -162,11 +162,17 @@ extension ContainerHost {
             var mounted = false
             let storageConfig = try failing { () throws(StorageError) in try storage.storageConfig(warn: warn) }
             do {
-                let root = try MountPoint(parsing: config.main["rootfs"] ?? "", kind: .rootfs)
+                // rootfs and every mpN given as STORAGE:SIZE get a volume (PVE::LXC::create_disks).
+                var requests: [(key: String, value: MountPoint)] = []
+                // In Proxmox's volume order: rootfs, then mp0, mp1, …
+                let mpKeys = config.main.keys.compactMap { $0.hasPrefix("mp") ? Int($0.dropFirst(2)) : nil }.sorted()
+                for key in ["rootfs"] + mpKeys.map({ "mp\($0)" }) {
+                    requests.append((key, try MountPoint(parsing: config.main[key] ?? "", kind: key == "rootfs" ? .rootfs : .mountPoint)))
+                }
                 let owner = try ContainerRootOwner(config: config)
-                let made = try storageHost.createDisks([("rootfs", root)], vmid: vmid, config: storageConfig, rootOwner: owner)
+                let made = try storageHost.createDisks(requests, vmid: vmid, config: storageConfig, rootOwner: owner)
                 volumes = made.volumes
-                try config.set("rootfs", to: made.mountPoints[0].value.propertyString)
+                for (key, value) in made.mountPoints { try config.set(key, to: value.propertyString) }
                 try mountVolumes(vmid, config: config, warn: warn)
                 mounted = true
                 let rootfs = rootDirectory(vmid)
