@@ -1,3 +1,5 @@
+import PVEConfig
+
 /// One section of `storage.cfg`: a storage's type, ID and options (Proxmox: one entry of
 /// `$cfg->{ids}`).
 ///
@@ -64,7 +66,7 @@ public struct StorageDefinition: Sendable, Hashable {
     /// `content-dirs`: per content type, the directory (relative to `path`) replacing the default.
     public var contentDirectories: [String: String] {
         var result: [String: String] = [:]
-        for entry in (options["content-dirs"] ?? "").split(separator: ",") {
+        for entry in ValueList.split(options["content-dirs"] ?? "") {
             let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             if parts.count == 2 { result[String(parts[0])] = String(parts[1]) }
         }

@@ -239,7 +239,13 @@ struct StorageConfigReader {
                 }
                 map[content] = parts.count > 1 ? String(parts[1]) : ""
             }
-            result["content-dirs"] = map.keys.sorted().map { "\($0)=\(map[$0] ?? "")" }.joined(separator: ",")
+            // A directory read from a NUL-split line may hold `,`, `;` or blanks: then the entries
+            // are NUL-terminated, so they split back as they were read (and the writer refuses them).
+            let entries = map.keys.sorted().map { "\($0)=\(map[$0] ?? "")" }
+            let separated = map.values.contains {
+                $0.utf8.contains { ASCII.isSpace($0) || $0 == ASCII.comma || $0 == ASCII.semicolon }
+            }
+            result["content-dirs"] = separated ? entries.joined(separator: "\0") + "\0" : entries.joined(separator: ",")
         }
         // NFS, CIFS and CephFS mount below /mnt/pve/<id> unless told otherwise.
         if ["nfs", "cifs", "cephfs"].contains(info.name), result["path"] == nil {

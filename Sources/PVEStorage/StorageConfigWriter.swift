@@ -6,8 +6,13 @@ extension StorageConfig {
     ///
     /// Keys a type does not know are not written (as in Proxmox). Lists Proxmox prints in its
     /// random hash order (`content`, `nodes`) are printed sorted.
+    ///
+    /// A `content-dirs` directory holding a list separator (`,`, `;`, white space; read only from a
+    /// line with a NUL, where Proxmox splits lists at NULs alone) is refused: Proxmox writes it
+    /// comma-joined, which reads back as other entries, so writing would not be a fixed point.
     /// - Throws: `unknown section type 'x'`, `section 'id' - missing value for required option 'k'`,
-    ///   `property 'k' contains a line feed`.
+    ///   `property 'k' contains a line feed`, `section 'id' - content-dirs: a directory contains a
+    ///   list separator`.
     public static func write(_ config: StorageConfig) throws(StorageError) -> [UInt8] {
         var out = ""
         for storage in config.storages {
@@ -24,6 +29,10 @@ extension StorageConfig {
             }
             for key in info.optional.sorted() where key != "disable" {
                 guard let value = storage.options[key] else { continue }
+                // The reader joins such directories with NUL (see `StorageConfigReader.decode`).
+                if key == "content-dirs" && value.utf8.contains(0) {
+                    throw StorageError("section '\(storage.id)' - content-dirs: a directory contains a list separator")
+                }
                 out += try line(key, value)
             }
             out += "\n"

@@ -61,6 +61,29 @@ import Testing
         #expect(config["nas"]?.isDisabled == true)
     }
 
+    /// Fuzz finding (`Fuzz/known/storage-cfg-content-dirs-order`): a `content-dirs` line holding a
+    /// NUL splits at NULs only (Proxmox's `split_list`), so one directory may hold commas. Proxmox
+    /// reads `images` → `img,backup=bk/dump,iso=i.so` (checked with `oracle-storage parse`) and
+    /// writes it comma-joined, which reads back as three sorted entries: no fixed point. The
+    /// directory is kept as read and the writer refuses it; plain values still write sorted.
+    @Test func contentDirsDirectoryWithAListSeparatorIsReadAsProxmoxAndNotWritten() throws {
+        let (config, _) = parse("dir: d2\n\tpath /d2\n\tcontent-dirs images=img,backup=bk/dump,iso=i.so\0\0\0\n\n")
+        let storage = try #require(config["d2"])
+        #expect(storage.contentDirectories == ["images": "img,backup=bk/dump,iso=i.so"])
+        #expect(throws: StorageError.self) { try StorageConfig.write(config) }
+        do {
+            _ = try StorageConfig.write(config)
+        } catch {
+            #expect(error.message == "section 'd2' - content-dirs: a directory contains a list separator")
+        }
+
+        let (plain, _) = parse("dir: d2\n\tpath /d2\n\tcontent-dirs images=img,backup=bk/dump\n\n")
+        #expect(plain["d2"]?.contentDirectories == ["images": "img", "backup": "bk/dump"])
+        let once = try StorageConfig.write(plain)
+        #expect(String(decoding: once, as: UTF8.self).contains("\tcontent-dirs backup=bk/dump,images=img\n"))
+        #expect(try StorageConfig.write(StorageConfig.parse(once, file: "storage.cfg").config) == once)
+    }
+
     @Test func commentsAndLineNumbers() {
         let (config, diagnostics) = parse("# a comment\n\ndir: x1\n  # indented comment inside\n\tpath /srv\n\tbogus 1\n")
         #expect(config["x1"]?.path == "/srv")
