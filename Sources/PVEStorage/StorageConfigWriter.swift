@@ -10,9 +10,11 @@ extension StorageConfig {
     /// A `content-dirs` directory holding a list separator (`,`, `;`, white space; read only from a
     /// line with a NUL, where Proxmox splits lists at NULs alone) is refused: Proxmox writes it
     /// comma-joined, which reads back as other entries, so writing would not be a fixed point.
+    /// A `path` Proxmox's own reader refuses is refused too: a directory storage's `/..` or `/.`
+    /// is read as `/` (its canonical form), which Proxmox writes but then refuses to read.
     /// - Throws: `unknown section type 'x'`, `section 'id' - missing value for required option 'k'`,
     ///   `property 'k' contains a line feed`, `section 'id' - content-dirs: a directory contains a
-    ///   list separator`.
+    ///   list separator`, `section 'id' - path '/' would not read back`.
     public static func write(_ config: StorageConfig) throws(StorageError) -> [UInt8] {
         var out = ""
         for storage in config.storages {
@@ -24,6 +26,9 @@ extension StorageConfig {
             for key in info.required.sorted() {
                 guard let value = storage.options[key] else {
                     throw StorageError("section '\(storage.id)' - missing value for required option '\(key)'")
+                }
+                if key == "path" && !StorageValueCheck.isAbsolutePath(value) {
+                    throw StorageError("section '\(storage.id)' - path '\(value)' would not read back")
                 }
                 out += try line(key, value)
             }

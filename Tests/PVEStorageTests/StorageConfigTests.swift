@@ -84,6 +84,23 @@ import Testing
         #expect(try StorageConfig.write(StorageConfig.parse(once, file: "storage.cfg").config) == once)
     }
 
+    /// Fuzz finding: a directory storage's `path /..` is read as `/` (as Proxmox does, checked with
+    /// `oracle-storage parse`), which Proxmox writes but then refuses to read (the section is lost);
+    /// the writer refuses it instead.
+    @Test func directoryPathReadAsRootIsNotWritten() throws {
+        let (config, _) = parse("dir: d3\n\tpath /..\n\tcontent iso\n\n")
+        #expect(config["d3"]?.path == "/")
+        #expect(throws: StorageError.self) { try StorageConfig.write(config) }
+        do {
+            _ = try StorageConfig.write(config)
+        } catch {
+            #expect(error.message == "section 'd3' - path '/' would not read back")
+        }
+        let (plain, _) = parse("dir: d3\n\tpath /srv/../x/.\n\n")
+        #expect(plain["d3"]?.path == "/srv/../x")
+        #expect(try written(plain).hasPrefix("dir: d3\n\tpath /srv/../x\n"))
+    }
+
     @Test func commentsAndLineNumbers() {
         let (config, diagnostics) = parse("# a comment\n\ndir: x1\n  # indented comment inside\n\tpath /srv\n\tbogus 1\n")
         #expect(config["x1"]?.path == "/srv")
