@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "PVEGuestOS", package: rootIdentity),
                 .product(name: "PVEGuestSetup", package: rootIdentity),
                 .product(name: "PVEStorage", package: rootIdentity),
+                .product(name: "PVELXCConfig", package: rootIdentity),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

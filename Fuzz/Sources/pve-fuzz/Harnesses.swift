@@ -1,6 +1,7 @@
 import Glibc
 import PVEConfig
 import PVEGuestOS
+@testable import PVELXCConfig
 @testable import PVEGuestSetup
 import PVEStorage
 import PVESystem
@@ -37,6 +38,7 @@ enum Harnesses {
         ("marker-block", markerBlock),
         ("ifupdown", ifupdown),
         ("storage-cfg", storageConfig),
+        ("lxc-config", lxcConfig),
     ]
 
     static let selected: @Sendable ([UInt8]) -> Void = {
@@ -242,5 +244,51 @@ enum Harnesses {
         check(again.storages.map(\.id) == config.storages.map(\.id), "storages lost or reordered: \(show(written))")
         let rewritten = try? StorageConfig.write(again)
         check(rewritten == written, "writing is not a fixed point: \(show(written)) -> \(show(rewritten ?? []))")
+    }
+
+    // MARK: LXC config generator
+
+    /// Host facts and files of a cgroup v2 host (as the generator's unit tests use).
+    static let lxcFacts = HostFacts(
+        lxcVersion: "6.0.5", cgroupV1Controllers: [], cgroupV2Controllers: ["cpuset", "cpu", "io", "memory", "pids"],
+        cpus: "0-7", bridgeMTU: ["vmbr0": 1500], lxcConfigDir: "/cfg", kernelRelease: "6.8.12-4-pve")
+    static let lxcHost = TableHostLookup(
+        statuses: [
+            "/dev/null": HostFileStatus(mode: 0o020666, rdev: 0x103),
+            "/dev/loop0": HostFileStatus(mode: 0o060660, rdev: 0x700),
+        ],
+        files: [
+            "/cfg/common.conf": [], "/cfg/userns.conf": [], "/cfg/debian.common.conf": [], "/cfg/debian.userns.conf": [],
+            "/cfg/common.seccomp": Array("2\ndenylist\n[all]\n".utf8),
+        ])
+
+    /// The config read leniently, generated with a seed derived from the input (FNV-1a): never
+    /// crashes; a second generation with the same seed gives the same files, warnings or error
+    /// (pure); every file is valid UTF-8 made of whole lines.
+    static func lxcConfig(_ bytes: [UInt8]) {
+        guard let config = try? ConfigReader.read(bytes, file: "100.conf", vmid: "100", mode: .lenient).config else {
+            return
+        }
+        let seed = bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        func outcome() -> (files: [String: [UInt8]], warnings: [String], error: String?) {
+            var random = Drand48(seed: seed)
+            do throws(LXCConfigError) {
+                let out = try LXCConfigGenerator.generate(
+                    config, vmid: "100", facts: lxcFacts, host: lxcHost, random: &random)
+                return (out.files, out.warnings, nil)
+            } catch {
+                check(!error.message.isEmpty, "an error without a message")
+                return ([:], error.warnings, error.message)
+            }
+        }
+        let first = outcome()
+        let second = outcome()
+        check(first.files == second.files, "the files differ on a second generation with the same seed")
+        check(first.warnings == second.warnings, "the warnings differ on a second generation")
+        check(first.error == second.error, "the error differs on a second generation")
+        for (name, file) in first.files {
+            check(String(validating: file, as: UTF8.self) != nil, "\(name) is not valid UTF-8: \(show(file))")
+            check(file.isEmpty || file.last == 0x0A, "\(name) does not end with a line feed: \(show(file))")
+        }
     }
 }
