@@ -208,7 +208,9 @@ struct Run<Host: HostLookup> {
             let cores = value("cores")
             if !hadCpuset, perlTrue(cores) {
                 let limit = PerlNumeric(cores ?? "").double
-                while Double(cpuset.members.count) > limit {
+                // A limit below 1 empties the set; Proxmox then loops forever (its loop deletes
+                // nothing from an empty set), so the pick stops when the set is empty.
+                while !cpuset.members.isEmpty, Double(cpuset.members.count) > limit {
                     let index = random.nextInt(below: cpuset.members.count)
                     cpuset.members.remove(at: index)
                 }

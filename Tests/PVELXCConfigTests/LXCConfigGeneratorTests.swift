@@ -120,6 +120,26 @@ let minimal = "arch: amd64\nostype: debian\nrootfs: local:100/vm-100-disk-0.raw\
         }
     }
 
+    /// Fuzz finding (`Fixtures/lxc-config/fuzz/cores-below-one.conf`): a `cores` limit below 1
+    /// made the CPU pick remove a member of an empty set (a crash; Proxmox loops forever there).
+    /// The pick stops at the empty set, and the outcome stays reproducible.
+    @Test func coresBelowOneStopsAtAnEmptyCPUSet() throws {
+        let bytes = try #require(TestFiles.read(Fixtures.path("lxc-config/fuzz/cores-below-one.conf")))
+        let config = try ConfigReader.read(bytes, file: "100.conf", vmid: "100", mode: .lenient).config
+        func outcome() -> String {
+            var random = Drand48(seed: 1)
+            do throws(LXCConfigError) {
+                let out = try LXCConfigGenerator.generate(config, vmid: "100", facts: v2Facts, host: table, random: &random)
+                return String(decoding: out.files["config"] ?? [], as: UTF8.self)
+            } catch {
+                return "error: " + error.message
+            }
+        }
+        let first = outcome()
+        #expect(first.contains("lxc.cgroup2.cpuset.cpus = "))
+        #expect(outcome() == first)
+    }
+
     @Test func devices() throws {
         let out = configText(try generate(minimal + "dev1: /dev/loop0\ndev0: /dev/null,deny-write=1\n"))
         #expect(
