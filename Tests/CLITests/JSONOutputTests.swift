@@ -1,4 +1,5 @@
 import PVERuntime
+import PVESystem
 import PVETestSupport
 import Testing
 
@@ -18,9 +19,37 @@ import Testing
         let captured = CapturedOutput()
         var console = captured.console
         let runner = RecordingRunner(replies: [.exit(0, stdout: "State:          RUNNING\nPID:            4242\n")])
-        let code = RuntimeContext.$runner.withValue(runner) { CLI.run(args, console: &console) }
+        let locks = TestFiles.makeTemporaryDirectory(prefix: "pve-json-locks")
+        defer { TestFiles.removeTree(locks) }
+        // `mount` runs through the recording runner too: nothing is mounted.
+        let code = RuntimeContext.$runner.withValue(runner) {
+            StorageOptions.$verifiesBindMounts.withValue(false) {
+                StorageOptions.$lockDirectory.withValue(locks) { CLI.run(args, console: &console) }
+            }
+        }
         return Run(code: code, out: captured.stdout, err: captured.stderr)
     }
+
+    /// A fresh config directory with `100.conf` (rootfs a host directory, locked) for `mount` and `list`.
+    static func mountableConfigDir() -> String {
+        let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-json-mount")
+        _ = try? RootFS(path: "/").makeDirectories(dir + "/share", mode: 0o755, owner: nil)
+        TestFiles.write(dir + "/100.conf", Array("hostname: web\nrootfs: \(dir)/share\n".utf8))
+        return dir
+    }
+
+    /// A config and host facts for `lxc-config` (the facts complete, so this host is not read).
+    static let lxcConfigCase: (conf: String, facts: String) = {
+        let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-json-lxc")
+        TestFiles.write(dir + "/100.conf", Array("arch: amd64\nostype: debian\nrootfs: local:100/x.raw\nunprivileged: 1\n".utf8))
+        let facts = """
+            {"lxcVersion": "6.0.5", "cgroupV1Controllers": [], "cgroupV2Controllers": ["cpuset", "cpu", "memory"],
+             "cpus": "0-7", "bridgeMTU": {"vmbr0": 1500}, "lxcConfigDir": "\(Fixtures.path("lxc-config/lxc-config-dir"))",
+             "kernelRelease": "6.8.12-4-pve"}
+            """
+        TestFiles.write(dir + "/facts.json", Array(facts.utf8))
+        return (dir + "/100.conf", dir + "/facts.json")
+    }()
 
     /// A config with pending changes and a snapshot, so every optional field appears.
     static let configPath: String = {
@@ -37,6 +66,10 @@ import Testing
         let conf = configPath
         let example = Fixtures.path("example/100.conf")
         let rootfs = Fixtures.path("example/rootfs")
+        let confDir = String(conf.dropLast("/101.conf".count))
+        let mountDir = mountableConfigDir()
+        let mountOptions = ["--config-dir", mountDir, "--storage-config", mountDir + "/none.cfg", "--lxcpath", mountDir + "/lxc"]
+        let lxc = lxcConfigCase
         return [
             "propstr": [
                 ["propstr", "rootfs", "local:100/vm-100-disk-0.raw,size=8G,acl=1,quota=1,replicate=0,ro=0,shared=0,mountoptions=noatime", "--json"],
@@ -58,6 +91,17 @@ import Testing
             "detect": [["detect", rootfs, "--ostype", "debian", "--json"]],
             "apply": [["apply", "--dry-run", "--config", example, "--rootfs", rootfs, "--seed", "1", "--json"]],
             "status": [["status", "100", "--json"]],
+            "list": [["list", "--config-dir", mountDir, "--lxcpath", mountDir + "/lxc", "--json"]],
+            "pending": [["pending", "101", "--config-dir", confDir, "--json"]],
+            "listsnapshot": [["listsnapshot", "101", "--config-dir", confDir, "--json"]],
+            "config show": [
+                ["config", "show", "101", "--config-dir", confDir, "--json"],
+                ["config", "show", "101", "--current", "--config-dir", confDir, "--json"],
+                ["config", "show", "101", "--snapshot", "snap1", "--config-dir", confDir, "--json"],
+            ],
+            "lxc-config": [["lxc-config", lxc.conf, "--seed", "1", "--host-facts", lxc.facts, "--json"]],
+            "host-facts": [["host-facts", "--json"]],
+            "mount": [["mount", "100", "--json"] + mountOptions],
             "storage format": [["storage", "format", Fixtures.path("storage/cases/content.cfg"), "--json"]],
             "storage check": [["storage", "check", Fixtures.path("storage/cases/value-errors.cfg"), "--json"]],
             "storage path": [["storage", "path", "local:100/vm-100-disk-0.raw", "--storage-config", Fixtures.path("storage/cases/alloc.cfg"), "--json"]],
@@ -112,6 +156,13 @@ import Testing
         (["config", "get", "--json"], 64),
         (["status", "1", "--json"], 64),
         (["apply", "--json"], 64),
+        (["pending", "999", "--config-dir", "/nonexistent", "--json"], 1),
+        (["config", "999", "--config-dir", "/nonexistent", "--json"], 1),
+        (["config", "show", "101", "--snapshot", "nosuch", "--config-dir", "/nonexistent", "--json"], 1),
+        (["listsnapshot", "abc", "--json"], 64),
+        (["lxc-config", "/nonexistent/100.conf", "--json"], 1),
+        (["host-facts", "extra", "--json"], 64),
+        (["mount", "999", "--config-dir", "/nonexistent", "--json"], 1),
         (["storage", "path", "nostorage:1", "--storage-config", "/nonexistent/storage.cfg", "--json"], 1),
     ]
 

@@ -102,6 +102,30 @@ import Testing
         #expect(!plain.contains("denylist"))
     }
 
+    /// `--json`: every file as text (the same bytes `--all-files` prints), the warnings as strings
+    /// (not on stderr); the plain output stays as it is.
+    @Test func jsonHasEveryFileAndTheWarnings() throws {
+        let c = writeCase(basic + "features: fuse=1,nesting=1\nlxc.apparmor.profile: unconfined\n", name: "101.conf")
+        defer { TestFiles.removeTree(c.dir) }
+        let base = ["lxc-config", c.conf, "--seed", "1", "--host-facts", c.facts]
+        let (code, out, err) = run(base + ["--json"])
+        #expect(code == 0)
+        #expect(err.isEmpty)
+        let value = try TestJSON.parse(out)
+        #expect(value["vmid"] == .string("101"))
+        func text(_ name: String) -> String {
+            if case .string(let s) = value["files"]?[name] { return s }
+            return "<missing \(name)>"
+        }
+        let (_, plain, warnings) = run(base)
+        #expect(text("config") == plain)
+        let (_, all, _) = run(base + ["--all-files"])
+        #expect(
+            all == "==> /var/lib/lxc/101/config <==\n" + text("config") + "==> /var/lib/lxc/101/rules.seccomp <==\n" + text("rules.seccomp"))
+        #expect(warnings.hasPrefix("explicitly configured lxc.apparmor.profile overrides the following settings: "))
+        #expect(value["warnings"] == .array([.string(warnings)]))
+    }
+
     @Test func templatePrintsNothing() {
         let c = writeCase(basic + "template: 1\n")
         defer { TestFiles.removeTree(c.dir) }

@@ -204,11 +204,25 @@ import Testing
         )
     }
 
+    /// No `<vmid>.conf` and no LXC container: one line naming the missing config, as `pct status` says.
     @Test func statusOfAMissingContainer() {
-        let o = run(["status", "100"], replies: [Self.missing])
+        let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-status")
+        let o = run(["status", "100", "--config-dir", dir], replies: [Self.missing])
         #expect(o.code == 1)
-        #expect(o.err == "container '100' does not exist\n100 doesn't exist\n")
+        #expect(o.err == "Configuration file '\(dir)/100.conf' does not exist\n")
         #expect(o.out.isEmpty)
+        let j = run(["status", "100", "--config-dir", dir, "--json"], replies: [Self.missing])
+        #expect(j.code == 1)
+        #expect(j.err == "{\"error\":\"Configuration file '\(dir)/100.conf' does not exist\",\"exitCode\":1}\n")
+    }
+
+    /// Other lxc-info failures still say what went wrong.
+    @Test func statusWhenLXCInfoFails() {
+        let dir = TestFiles.makeTemporaryDirectory(prefix: "pve-status")
+        let o = run(["status", "100", "--config-dir", dir], replies: [.exit(2, stderr: "lxc-info: broken\n")])
+        #expect(o.code == 1)
+        #expect(!o.err.contains("Configuration file"))
+        #expect(o.err.contains("lxc-info: broken"))
     }
 
     @Test func missingLXCTools() {

@@ -13,7 +13,7 @@ enum LXCConfigCommand: CLICommand {
     static let spec = CommandSpec(
         name: "lxc-config",
         abstract: "Print the LXC config Proxmox generates for a container config.",
-        usage: "lxc-config <file> [--vmid <vmid>] [--all-files] [--seed <n>] [--host-facts <file.json>]",
+        usage: "lxc-config <file> [--vmid <vmid>] [--all-files] [--seed <n>] [--host-facts <file.json>] [--json]",
         discussion: """
             Prints what Proxmox VE writes to /var/lib/lxc/<vmid>/config before it starts the
             container; with --all-files every file it writes there (config, rules.seccomp) in name
@@ -29,6 +29,12 @@ enum LXCConfigCommand: CLICommand {
             .flag("--all-files", help: "Print every file written into /var/lib/lxc/<vmid>/, each with a header line."),
             .value("--seed", valueName: "n", help: "Seed Perl's rand as srand(n) does (the 'cores' CPU pick); default random."),
             .value("--host-facts", valueName: "file.json", help: "Host facts replacing this host's (missing keys from this host)."),
+            StorageCommand.jsonOption,
+        ],
+        jsonFields: [
+            ("vmid", "The VMID."),
+            ("files", "Every file written into /var/lib/lxc/<vmid>/ (config, rules.seccomp), by name, as text."),
+            ("warnings", "The generator's warnings (instead of on stderr)."),
         ]
     )
 
@@ -47,14 +53,24 @@ enum LXCConfigCommand: CLICommand {
         let loaded = try ConfigCommand.load(path, vmid: vmid, digest: false)
         ConfigCommand.printProxmoxWarnings(loaded.result.diagnostics, console: &console)
 
+        let json = parsed.flag("--json")
         var random = Drand48(seed: seed)
         let output: LXCConfigOutput
         do {
             output = try LXCConfigGenerator.generate(
                 loaded.result.config, vmid: vmid, facts: facts, host: LiveHostLookup(), random: &random)
         } catch {
+            if json { throw CommandFailure(error.warnings.joined() + error.message) }
             for warning in error.warnings { console.err(warning) }
             throw CommandFailure(error.message)
+        }
+        if json {
+            let files = output.files.keys.sorted().map { ($0, JSON.string(String(decoding: output.files[$0] ?? [], as: UTF8.self))) }
+            let result = JSON.object([
+                ("vmid", .string(vmid)), ("files", .object(files)), ("warnings", .array(output.warnings.map(JSON.string))),
+            ])
+            console.out(result.rendered())
+            return 0
         }
         for warning in output.warnings { console.err(warning) }
         if parsed.flag("--all-files") {
@@ -108,13 +124,23 @@ enum HostFactsCommand: CLICommand {
     static let spec = CommandSpec(
         name: "host-facts",
         abstract: "Print this host's facts for LXC config generation as JSON.",
-        usage: "host-facts",
+        usage: "host-facts [--json]",
         discussion: """
             Prints the LXC version, the cgroup v1 and v2 controllers, the CPUs of the lxc
             cgroup's cpuset, each network interface's MTU, the LXC config directory and the kernel
             release, as read from this host, in the JSON format 'lxc-config --host-facts' reads.
             A missing cgroup v2 hierarchy or LXC installation is null.
-            """
+            """,
+        options: [.flag("--json", help: "Accepted for uniformity: the output is JSON anyway; errors too.")],
+        jsonFields: [
+            ("lxcVersion", "LXC's version (lxc-start --version), or null."),
+            ("cgroupV1Controllers", "The mounted cgroup v1 controllers."),
+            ("cgroupV2Controllers", "The cgroup v2 controllers, or null without a v2 hierarchy."),
+            ("cpus", "The CPUs of the lxc cgroup's cpuset (e.g. 0-3), or null."),
+            ("bridgeMTU", "Each network interface's MTU, by name."),
+            ("lxcConfigDir", "LXC's config directory (/usr/share/lxc/config), or null."),
+            ("kernelRelease", "The kernel release (uname -r)."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {

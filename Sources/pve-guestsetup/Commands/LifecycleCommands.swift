@@ -231,10 +231,17 @@ enum ListCommand: CLICommand {
     static let spec = CommandSpec(
         name: "list",
         abstract: "List the containers.",
-        usage: "list [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
+        usage: "list [--json] [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
         discussion: "Like 'pct list': VMID, status, lock and name of every <vmid>.conf in the config directory.",
-        options: StorageOptions.common,
-        examples: [("list", "VMID, status, lock and name of every container.")]
+        options: [StorageCommand.jsonOption] + StorageOptions.common,
+        examples: [("list", "VMID, status, lock and name of every container.")],
+        jsonFields: [
+            ("containers", "One object per <vmid>.conf, in VMID order."),
+            ("containers[].vmid", "The container ID."),
+            ("containers[].status", "running or stopped."),
+            ("containers[].lock", "The config's lock, or null."),
+            ("containers[].name", "Its hostname, else CT<vmid>."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
@@ -246,6 +253,16 @@ enum ListCommand: CLICommand {
             let config = (try? host.readConfig(vmid))?.config
             let status = host.state(vmid) == .stopped ? "stopped" : "running"
             rows.append((vmid, status, config?.main["lock"] ?? "", config?.main["hostname"] ?? "CT\(vmid)"))
+        }
+        if parsed.flag("--json") {
+            let containers = rows.map { r in
+                JSON.object([
+                    ("vmid", .string(r.0)), ("status", .string(r.1)), ("lock", r.2.isEmpty ? .null : .string(r.2)),
+                    ("name", .string(r.3)),
+                ])
+            }
+            console.out(JSON.object([("containers", .array(containers))]).rendered())
+            return 0
         }
         if rows.isEmpty { return 0 }
         func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }

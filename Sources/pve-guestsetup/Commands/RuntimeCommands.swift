@@ -119,7 +119,8 @@ enum StatusCommand: CLICommand {
             Prints 'status: running' or 'status: stopped' like 'pct status' (any state but STOPPED counts as
             running). --json adds the LXC state and the host PID of the container's init. --verbose adds, like
             'pct status --verbose', the name, lock, pid, cpus, maxmem and maxswap (bytes) from <vmid>.conf. A
-            container with a config that LXC does not know yet (never started) is stopped.
+            container with a config that LXC does not know yet (never started) is stopped; with neither a config
+            nor an LXC container it says the config file does not exist and exits 1.
             """,
         arguments: [RuntimeContext.ctidArgument],
         options: [
@@ -151,7 +152,15 @@ enum StatusCommand: CLICommand {
         if config != nil {
             status = (try? lxc.status(of: ctid)) ?? ContainerStatus(name: ctid, state: .stopped, pid: nil)
         } else {
-            status = try RuntimeContext.mapErrors { () throws(RuntimeError) in try lxc.status(of: ctid) }
+            do {
+                status = try lxc.status(of: ctid)
+            } catch {
+                // Neither a config nor an LXC container: one message, as 'pct status' gives.
+                if error.code == .containerNotFound {
+                    throw CommandFailure("Configuration file '\(host.configPath(ctid))' does not exist")
+                }
+                status = try RuntimeContext.mapErrors { () throws(RuntimeError) in throw error }
+            }
         }
         let word = status.state == .stopped ? "stopped" : "running"
         if parsed.flag("--json") {

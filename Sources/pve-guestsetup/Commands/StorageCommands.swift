@@ -49,21 +49,26 @@ enum MountCommand: CLICommand {
     static let spec = CommandSpec(
         name: "mount",
         abstract: "Mount a container's file systems on the host.",
-        usage: "mount <vmid> [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
+        usage: "mount <vmid> [--json] [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
         discussion: """
             Like 'pct mount': sets the 'mounted' lock in <vmid>.conf and mounts rootfs and mp0, mp1, … (in that
             order) under <lxcpath>/<vmid>/rootfs: raw images through a loop device, directories and host paths
             as bind mounts. Meant for maintenance; 'unmount' undoes it. Only 'dir' storages are supported.
             """,
         arguments: [(label: "vmid", help: "The container ID (100-999999999).")],
-        options: StorageOptions.common
+        options: [StorageCommand.jsonOption] + StorageOptions.common,
+        jsonFields: [("vmid", "The container ID."), ("path", "Where its root file system is mounted.")]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let parsed = try parse(args, console: &console) else { return 0 }
         var message = ""
+        let json = parsed.flag("--json")
         let status = try StorageOptions.perform(parsed, console: &console) { (storage, vmid, warn) throws(StorageError) in
-            message = "mounted CT \(vmid) in '\(try storage.mount(vmid: vmid, warn: warn))'\n"
+            let path = try storage.mount(vmid: vmid, warn: warn)
+            message =
+                json
+                ? JSON.object([("vmid", .string(vmid)), ("path", .string(path))]).rendered() : "mounted CT \(vmid) in '\(path)'\n"
         }
         console.out(message)
         return status

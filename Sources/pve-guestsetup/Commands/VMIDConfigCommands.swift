@@ -48,7 +48,8 @@ enum ConfigShowCommand: CLICommand {
     static let spec = CommandSpec(
         name: "config show",
         abstract: "Print a container's config by VMID (pct config).",
-        usage: "config show <vmid> [--current] [--snapshot <name>] [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
+        usage:
+            "config show <vmid> [--current] [--snapshot <name>] [--json] [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
         discussion: """
             Like 'pct config <vmid>' (which 'config <vmid>' also runs): the config with pending changes applied,
             or as it is now with --current, or a snapshot's.
@@ -57,15 +58,26 @@ enum ConfigShowCommand: CLICommand {
         options: [
             .flag("--current", help: "Without pending changes."),
             .value("--snapshot", valueName: "name", help: "A snapshot's config."),
+            StorageCommand.jsonOption,
         ] + StorageOptions.common,
-        examples: [("config 100", "Container 100's config, pending changes applied.")]
+        examples: [("config 100", "Container 100's config, pending changes applied.")],
+        jsonFields: [
+            ("vmid", "The container ID."),
+            ("config", "The shown section as 'config json' prints it: keys (integers and booleans as numbers), description, env, lxc."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let (parsed, host) = try LifecycleOptions.parse(self, args, console: &console) else { return 0 }
         let config = try host.readConfig(parsed.positionals[0]).config
-        console.out(
-            try ContainerHost.configText(config, current: parsed.flag("--current"), snapshot: parsed.value("--snapshot")))
+        let (current, snapshot) = (parsed.flag("--current"), parsed.value("--snapshot"))
+        if parsed.flag("--json") {
+            let section = try ContainerHost.configSection(config, current: current, snapshot: snapshot)
+            console.out(
+                JSON.object([("vmid", .string(parsed.positionals[0])), ("config", ConfigJSONCommand.sectionJSON(section))]).rendered())
+            return 0
+        }
+        console.out(try ContainerHost.configText(config, current: current, snapshot: snapshot))
         return 0
     }
 }
@@ -75,16 +87,30 @@ enum PendingCommand: CLICommand {
     static let spec = CommandSpec(
         name: "pending",
         abstract: "Show a container's pending changes (pct pending).",
-        usage: "pending <vmid> [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
+        usage: "pending <vmid> [--json] [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
         discussion: "Like 'pct pending': 'cur KEY: VALUE', 'new KEY: VALUE' and 'del KEY: VALUE' lines in key order.",
         arguments: [LifecycleOptions.vmidArgument],
-        options: StorageOptions.common,
-        examples: [("pending 100", "What the next start of container 100 changes.")]
+        options: [StorageCommand.jsonOption] + StorageOptions.common,
+        examples: [("pending 100", "What the next start of container 100 changes.")],
+        jsonFields: [
+            ("vmid", "The container ID."),
+            ("keys", "One object per key, in key order."),
+            ("keys[].key", "The config key."),
+            ("keys[].current", "Its current value, or null."),
+            ("keys[].pending", "Its pending value, or null."),
+            ("keys[].delete", "Whether a pending change deletes it."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let (parsed, host) = try LifecycleOptions.parse(self, args, console: &console) else { return 0 }
-        console.out(ContainerHost.pendingText(try host.readConfig(parsed.positionals[0]).config))
+        let config = try host.readConfig(parsed.positionals[0]).config
+        if parsed.flag("--json") {
+            let json = JSON.object([("vmid", .string(parsed.positionals[0])), ("keys", .array(ContainerHost.pendingJSON(config)))])
+            console.out(json.rendered())
+            return 0
+        }
+        console.out(ContainerHost.pendingText(config))
         return 0
     }
 }
@@ -112,16 +138,31 @@ enum ListSnapshotCommand: CLICommand {
     static let spec = CommandSpec(
         name: "listsnapshot",
         abstract: "List a container's snapshots (pct listsnapshot).",
-        usage: "listsnapshot <vmid> [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
+        usage: "listsnapshot <vmid> [--json] [--config-dir <dir>] [--storage-config <file>] [--lxcpath <dir>]",
         discussion: "Like 'pct listsnapshot': one line per snapshot (name, snaptime, description), then 'current'.",
         arguments: [LifecycleOptions.vmidArgument],
-        options: StorageOptions.common,
-        examples: [("listsnapshot 100", "Container 100's snapshots.")]
+        options: [StorageCommand.jsonOption] + StorageOptions.common,
+        examples: [("listsnapshot 100", "Container 100's snapshots.")],
+        jsonFields: [
+            ("vmid", "The container ID."),
+            ("snapshots", "One object per snapshot, in file order ('current' is not listed)."),
+            ("snapshots[].name", "The snapshot's name."),
+            ("snapshots[].snaptime", "Its creation time (seconds since the epoch), or null."),
+            ("snapshots[].description", "Its description, or null."),
+        ]
     )
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let (parsed, host) = try LifecycleOptions.parse(self, args, console: &console) else { return 0 }
-        console.out(ContainerHost.snapshotListText(try host.readConfig(parsed.positionals[0]).config))
+        let config = try host.readConfig(parsed.positionals[0]).config
+        if parsed.flag("--json") {
+            let json = JSON.object([
+                ("vmid", .string(parsed.positionals[0])), ("snapshots", .array(ContainerHost.snapshotListJSON(config))),
+            ])
+            console.out(json.rendered())
+            return 0
+        }
+        console.out(ContainerHost.snapshotListText(config))
         return 0
     }
 }

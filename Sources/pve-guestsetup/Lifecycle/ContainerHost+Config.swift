@@ -217,15 +217,45 @@ extension ContainerHost {
 
     /// `pct config`: the main section (with pending changes applied unless `current`), or a snapshot.
     static func configText(_ config: ContainerConfig, current: Bool, snapshot: String?) throws(CommandFailure) -> String {
-        let section: ConfigSection
-        if let snapshot {
-            guard let s = config.snapshots[snapshot] else { throw CommandFailure("snapshot '\(snapshot)' does not exist") }
-            section = s
-        } else {
-            section = current ? config.main : config.withPendingApplied
-        }
+        let section = try configSection(config, current: current, snapshot: snapshot)
         let bytes = try failing { () throws(ConfigWriteError) in try ConfigWriter.write(ContainerConfig(main: section)) }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The section `pct config` shows: a snapshot's, the current one, or the one with pending changes applied.
+    static func configSection(_ config: ContainerConfig, current: Bool, snapshot: String?) throws(CommandFailure) -> ConfigSection {
+        if let snapshot {
+            guard let s = config.snapshots[snapshot] else { throw CommandFailure("snapshot '\(snapshot)' does not exist") }
+            return s
+        }
+        return current ? config.main : config.withPendingApplied
+    }
+
+    /// `pct pending` as one JSON object per key: current value, pending value, pending deletion.
+    static func pendingJSON(_ config: ContainerConfig) -> [JSON] {
+        let deletions = Set(config.pendingDeletions.map(\.key))
+        var keys = Set(config.main.keys).union(config.pending.keys).union(deletions)
+        keys.remove("delete")
+        keys.remove("digest")
+        return keys.sorted().map { key in
+            .object([
+                ("key", .string(key)),
+                ("current", config.main[key].map(JSON.string) ?? .null),
+                ("pending", config.pending[key].map(JSON.string) ?? .null),
+                ("delete", .bool(deletions.contains(key))),
+            ])
+        }
+    }
+
+    /// `pct listsnapshot` as JSON objects: name, snaptime, description.
+    static func snapshotListJSON(_ config: ContainerConfig) -> [JSON] {
+        config.snapshots.map { (name, section) in
+            .object([
+                ("name", .string(name)),
+                ("snaptime", section["snaptime"].flatMap { Int($0) }.map(JSON.int) ?? .null),
+                ("description", section.descriptionBytes.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null),
+            ])
+        }
     }
 
     /// `pct pending`: `cur`, `new` and `del` lines per key, in key order.
