@@ -282,6 +282,12 @@ import Testing
         #expect(start.err.contains("ERROR"), "\(start.err)")
         #expect(start.err.contains("nosuchinit"), "\(start.err)")
         #expect(!(TestFiles.readString("/proc/self/mounts") ?? "").contains(s.root), "volumes left mounted")
+        // A failed start must not block the next one: LXC keeps its monitor cgroup, and would then
+        // refuse every later start with "Failed to create monitor cgroup". The second start fails
+        // for the same reason as the first.
+        let again = LifecycleTests.run(["start", "905"] + s.options)
+        #expect(again.code == 1)
+        #expect(again.err.contains("nosuchinit") && !again.err.contains("monitor cgroup"), "\(again.err)")
         #expect(LifecycleTests.run(["destroy", "905"] + s.options).code == 0)
         #expect(s.leftovers.isEmpty, "left: \(s.leftovers)")
     }

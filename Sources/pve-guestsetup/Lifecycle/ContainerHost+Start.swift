@@ -101,12 +101,51 @@ extension ContainerHost {
             try writeLXCConfig(vmid, config: config, warn: warn)
             unmountVolumes(vmid, config: config, warn: { _ in })
             try mountVolumes(vmid, config: config, warn: warn)
+            removeStaleCgroups(vmid)
             do {
                 try runGuestSetup(.preStart, rootfs: rootDirectory(vmid), config: config, warn: warn)
                 try launch(vmid)
             } catch {
                 unmountVolumes(vmid, config: config, warn: warn)
+                removeStaleCgroups(vmid)
                 throw error
+            }
+        }
+    }
+
+    /// The cgroup directories Proxmox's generated config names for a container
+    /// (`lxc.cgroup.dir.monitor = lxc.monitor/<vmid>`, `lxc.cgroup.dir.container = lxc/<vmid>` with the
+    /// inner `ns`), relative to each hierarchy, deepest first so that each is empty when its turn
+    /// comes. Pure.
+    static func containerCgroupDirectories(_ vmid: String) -> [String] {
+        ["lxc/\(vmid)/ns", "lxc/\(vmid)", "lxc.monitor/\(vmid)"]
+    }
+
+    /// Removes the empty cgroups a stopped container left behind. LXC (Debian's 5.0 on a hybrid
+    /// cgroup v1 host) keeps `lxc.monitor/<vmid>` after a start that failed during setup, and then
+    /// refuses every later start of that VMID ("Failed to create monitor cgroup"). Called only
+    /// while the config lock is held and the container is stopped. `rmdir` on a cgroup that still
+    /// has tasks fails with EBUSY: the monitor of a start that just failed may still be exiting, so
+    /// a busy cgroup is tried again for at most about a second, then left alone (nothing in use is
+    /// ever touched; a cgroup with children fails with ENOTEMPTY and is left at once).
+    func removeStaleCgroups(_ vmid: String) {
+        guard let cgroups = try? RootFS(path: "/sys/fs/cgroup") else { return }
+        // cgroup v2: one hierarchy at the root; v1/hybrid: one per controller directory.
+        let unified = (try? cgroups.info("/cgroup.controllers", followSymlinks: false)) != nil
+        let hierarchies = unified ? [""] : ((try? cgroups.list("/")) ?? []).map { "/" + $0 }
+        var busyRetries = 100  // 10 ms apart, shared by all directories
+        for hierarchy in hierarchies {
+            for directory in Self.containerCgroupDirectories(vmid) {
+                while true {
+                    do {
+                        try cgroups.removeDirectory(hierarchy + "/" + directory)
+                    } catch let error where error.errno == EBUSY && busyRetries > 0 {
+                        busyRetries -= 1
+                        usleep(10_000)
+                        continue
+                    } catch {}
+                    break
+                }
             }
         }
     }
