@@ -45,6 +45,12 @@ public struct LXCConfigOutput: Sendable, Hashable {
 /// output.files["config"]  // the text of /var/lib/lxc/100/config
 /// ```
 public enum LXCConfigGenerator {
+    /// The cgroup directories the generated config names for LXC ≥ 4 (relative to each hierarchy):
+    /// the monitor's, the container's, and the container's inner directory below it.
+    package static func cgroupDirectories(_ vmid: String) -> (monitor: String, container: String, inner: String) {
+        ("lxc.monitor/\(vmid)", "lxc/\(vmid)", "ns")
+    }
+
     /// Generates the files for `config` (its main section).
     ///
     /// No I/O: the host is `facts` and `host`. `random` is Perl's `rand` state: one draw per
@@ -104,9 +110,10 @@ struct Run<Host: HostLookup> {
         var raw = ""
         if version.major >= 4 {
             raw += "lxc.cgroup.relative = 0\n"
-            raw += "lxc.cgroup.dir.monitor = lxc.monitor/\(vmid)\n"
-            raw += "lxc.cgroup.dir.container = lxc/\(vmid)\n"
-            raw += "lxc.cgroup.dir.container.inner = ns\n"
+            let cgroups = LXCConfigGenerator.cgroupDirectories(vmid)
+            raw += "lxc.cgroup.dir.monitor = \(cgroups.monitor)\n"
+            raw += "lxc.cgroup.dir.container = \(cgroups.container)\n"
+            raw += "lxc.cgroup.dir.container.inner = \(cgroups.inner)\n"
         }
 
         guard let arch = value("arch"), perlTrue(arch) else { throw LXCConfigError(Self.internalError("missing 'arch' - internal error", line: 729)) }

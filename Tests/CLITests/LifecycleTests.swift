@@ -154,6 +154,7 @@ import Testing
         ["create"], ["create", "100"], ["create", "abc", "t.tar"], ["create", "100", "t.tar", "-bogus", "1"],
         ["create", "100", "t.tar", "-memory", "lots"], ["create", "100", "t.tar", "--net0", "bridge=vmbr0"],
         ["set", "100"], ["set", "100", "-nokey", "1"], ["destroy"], ["shutdown", "100", "--timeout", "x"],
+        ["shutdown", "100", "--timeout", "-1"], ["reboot", "100", "--timeout", "-1"],
         ["push", "100", "a"], ["push", "100", "a", "b", "--perms", "999"], ["pull", "100"], ["snapshot", "100"],
         ["list", "extra"], ["create", "100", "t.tar", "--start", "yes"],
     ])

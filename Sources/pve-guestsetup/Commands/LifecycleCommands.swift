@@ -63,6 +63,13 @@ enum LifecycleOptions {
         return (parsed, try host(parsed))
     }
 
+    /// `--timeout <seconds>` of shutdown and reboot: absent, or a whole number of seconds ≥ 0.
+    static func timeout(_ parsed: ParsedArguments) throws(UsageError) -> Int? {
+        guard let timeout = try parsed.int("--timeout") else { return nil }
+        if timeout < 0 { throw UsageError("The value '\(timeout)' is invalid for '--timeout <seconds>'") }
+        return timeout
+    }
+
     static func checkedVMID(_ id: String) throws(UsageError) -> String { try VMID.check(id, argument: "<vmid>") }
 
     /// The host locations from `--config-dir`, `--storage-config`, `--lxcpath`.
@@ -171,8 +178,7 @@ enum ShutdownCommand: CLICommand {
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let (parsed, host) = try LifecycleOptions.parse(self, args, console: &console) else { return 0 }
-        let timeout = try parsed.int("--timeout") ?? 60
-        if timeout < 0 { throw UsageError("The value '\(timeout)' is invalid for '--timeout <seconds>'") }
+        let timeout = try LifecycleOptions.timeout(parsed) ?? 60
         let mode = StopMode.shutdown(timeout: timeout, forceAfterTimeout: parsed.flag("--force-stop"))
         return try LifecycleOptions.perform(console: &console) { warn in
             try host.stop(parsed.positionals[0], mode: mode, warn: warn)
@@ -197,7 +203,7 @@ enum RebootCommand: CLICommand {
 
     static func run(_ args: [String], console: inout Console) throws -> Int32 {
         guard let (parsed, host) = try LifecycleOptions.parse(self, args, console: &console) else { return 0 }
-        let timeout = try parsed.int("--timeout")
+        let timeout = try LifecycleOptions.timeout(parsed)
         return try LifecycleOptions.perform(console: &console) { warn in
             try host.reboot(parsed.positionals[0], timeout: timeout, warn: warn)
         }

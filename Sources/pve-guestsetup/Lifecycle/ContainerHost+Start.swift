@@ -113,12 +113,11 @@ extension ContainerHost {
         }
     }
 
-    /// The cgroup directories Proxmox's generated config names for a container
-    /// (`lxc.cgroup.dir.monitor = lxc.monitor/<vmid>`, `lxc.cgroup.dir.container = lxc/<vmid>` with the
-    /// inner `ns`), relative to each hierarchy, deepest first so that each is empty when its turn
-    /// comes. Pure.
+    /// The cgroup directories the generated config names for a container, relative to each
+    /// hierarchy, deepest first so that each is empty when its turn comes. Pure.
     static func containerCgroupDirectories(_ vmid: String) -> [String] {
-        ["lxc/\(vmid)/ns", "lxc/\(vmid)", "lxc.monitor/\(vmid)"]
+        let cgroups = LXCConfigGenerator.cgroupDirectories(vmid)
+        return [cgroups.container + "/" + cgroups.inner, cgroups.container, cgroups.monitor]
     }
 
     /// Removes the empty cgroups a stopped container left behind. LXC (Debian's 5.0 on a hybrid
